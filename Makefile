@@ -1,0 +1,61 @@
+# IHP Navigator — development targets. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYENV_PYTHON := $(shell command -v pyenv >/dev/null 2>&1 && echo "$$(pyenv root)/versions/3.10.13/bin/python3.10")
+PYTHON310 ?= $(shell for p in "$(PYENV_PYTHON)" python3.10; do [ -n "$$p" ] && command -v "$$p" >/dev/null 2>&1 && echo "$$p" && break; done)
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+INSTALLED := $(VENV)/.installed
+
+.PHONY: help install train kb run test test-unit validate evaluate-nlu lint catalogs clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+$(INSTALLED): requirements/base.in requirements/dev.in requirements/constraints.txt
+	@if [ -z "$(PYTHON310)" ]; then \
+	  echo "error: Python 3.10 not found (Rasa 3.6 needs Python <= 3.10)."; \
+	  echo "       Install it with 'pyenv install 3.10.13' or set PYTHON310=/path/to/python3.10."; \
+	  exit 1; fi
+	@echo "==> Creating the Python 3.10 virtualenv in $(VENV) (first run: a few minutes)"
+	@[ -x $(PY) ] || $(PYTHON310) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip wheel
+	@echo "==> Installing pinned requirements (progress below)"
+	@$(PY) -m pip install --progress-bar on -c requirements/constraints.txt \
+	  -r requirements/base.in -r requirements/dev.in 2>&1 | grep -E --line-buffered '^(Collecting|Installing|Successfully|ERROR)' || true
+	@$(PY) -c "import rasa, lingua, jieba, babel, pytest" || { echo "error: installation incomplete"; exit 1; }
+	@touch $@
+
+install: $(INSTALLED) ## Build the Python 3.10 venv from the pinned requirements
+
+train: $(INSTALLED) ## Train the model if its inputs changed (cached by hash in models/)
+	@$(PY) -m scripts.train
+
+kb: $(INSTALLED) ## Load the knowledge base (data/kb) into the app database
+	@$(PY) -m actions.kb load
+
+run: train kb ## Start action server + Rasa (REST, socket.io) and print the URLs; Ctrl-C stops all
+	@$(PY) -m scripts.run
+
+validate: $(INSTALLED) ## rasa data validate
+	@$(RASA) data validate --fail-on-warnings=false
+
+test: train ## Run every test (unit, data validation, catalogs, NLU per language, end to end)
+	@$(PY) -m pytest
+
+test-unit: $(INSTALLED) ## Unit tests only (no trained model, no servers)
+	@$(PY) -m pytest -m "not model"
+
+evaluate-nlu: train ## Intent accuracy and macro-F1 per language on the held-out data
+	@$(PY) -m scripts.evaluate_nlu
+
+lint: $(INSTALLED) ## ruff
+	@$(VENV)/bin/ruff check bot actions scripts tests
+
+catalogs: $(INSTALLED) ## Extract message ids and update every language's catalog (Babel)
+	@$(PY) -m scripts.catalogs
+
+clean: ## Remove the venv, trained models and the local database
+	rm -rf $(VENV) models var

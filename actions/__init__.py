@@ -1,0 +1,1 @@
+"""Custom actions for IHP Navigator (run by the Rasa action server)."""

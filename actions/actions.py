@@ -1,0 +1,163 @@
+"""Thin Rasa actions: read the tracker, ask actions.answers / the store, send response names.
+
+They never build a sentence: every reply is a domain response rendered from the catalogs.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import answers
+from actions.store import Store, create_engine
+from bot.config import load_settings
+from bot.languages import SUPPORTED_LANGUAGES
+
+logger = logging.getLogger(__name__)
+
+PLACE_ENTITIES = ("city", "us_state")
+
+
+@functools.lru_cache(maxsize=1)
+def store() -> Store:
+    """The app database, opened on first use (never at import time)."""
+    return Store(create_engine(load_settings().database_url))
+
+
+def profile_of(tracker: Tracker) -> answers.Profile:
+    return answers.Profile(
+        profession=tracker.get_slot("profession"),
+        us_state=tracker.get_slot("us_state"),
+        city=tracker.get_slot("city"),
+        country=tracker.get_slot("country"),
+    )
+
+
+def place_name(tracker: Tracker, kb: Store) -> Optional[str]:
+    """The place as the person wrote it in this message, else its English name."""
+    for entity in tracker.latest_message.get("entities", []):
+        if entity.get("entity") in PLACE_ENTITIES and entity.get("text"):
+            return entity["text"]
+    city, state = tracker.get_slot("city"), tracker.get_slot("us_state")
+    entry = (kb.kb_entry("city", city) if city else None) or (
+        kb.kb_entry("state", state) if state else None
+    )
+    return entry["name"] if entry else state
+
+
+def user_intents_newest_first(tracker: Tracker) -> List[Optional[str]]:
+    return [
+        (event.get("parse_data") or {}).get("intent", {}).get("name")
+        for event in reversed(tracker.events)
+        if event.get("event") == "user"
+    ]
+
+
+def send(dispatcher: CollectingDispatcher, reply: answers.Reply) -> List[Dict[Text, Any]]:
+    for response in reply.responses:
+        dispatcher.utter_message(**response)
+    return [SlotSet(name, value) for name, value in reply.slots.items()]
+
+
+class ActionAnswerTopic(Action):
+    """Answers a licensing, visa or program question from the knowledge base."""
+
+    def name(self) -> Text:
+        return "action_answer_topic"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
+        intent = tracker.latest_message.get("intent", {}).get("name")
+        kb = store()
+        profile = profile_of(tracker)
+        if intent == "inform":
+            reply = answers.after_inform(
+                tracker.get_slot("pending_topic"), profile, kb, place_name(tracker, kb)
+            )
+        else:
+            reply = answers.answer(answers.INTENT_TOPICS[intent], profile, kb, place_name(tracker, kb))
+        return send(dispatcher, reply)
+
+
+class ActionChangeLanguage(Action):
+    """Switches to the language the person asked for, or shows the language menu."""
+
+    def name(self) -> Text:
+        return "action_change_language"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
+        requested = [
+            e.get("value")
+            for e in tracker.latest_message.get("entities", [])
+            if e.get("entity") == "requested_language" and e.get("value") in SUPPORTED_LANGUAGES
+        ]
+        # "In Spanish please" written in English names Spanish; a message written in Spanish asking
+        # for English names English: the last named language other than the current one wins.
+        current = tracker.get_slot("language")
+        choices = [lang for lang in requested if lang != current] or requested
+        if not choices:
+            dispatcher.utter_message(response="utter_language_menu")
+            return []
+        language = choices[-1]
+        dispatcher.utter_message(response="utter_language_changed", language=language)
+        return [SlotSet("language", language)]
+
+
+class ActionHandoff(Action):
+    """Records a handoff to a human case manager (durably, first), then confirms it."""
+
+    def name(self) -> Text:
+        return "action_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
+        intent = tracker.latest_message.get("intent", {}).get("name")
+        events: List[Dict[Text, Any]] = [SlotSet("handoff_offered", False)]
+        if intent == "deny":
+            dispatcher.utter_message(response="utter_handoff_declined")
+            return events
+        intents = user_intents_newest_first(tracker)
+        profile = profile_of(tracker)
+        try:
+            reference = store().create_handoff(
+                conversation_id=tracker.sender_id,
+                channel=tracker.get_latest_input_channel(),
+                language=tracker.get_slot("language"),
+                reason="requested" if intent == "request_human" else "not_understood",
+                profile={k: v for k, v in vars(profile).items() if v},
+                topics=answers.topics_asked(reversed(intents)),
+            )
+        except Exception:  # noqa: BLE001 - the person must get an answer whatever the database does
+            logger.exception("Could not record the handoff.")
+            dispatcher.utter_message(response="utter_handoff_failed")
+            return events
+        logger.info("Handoff %s recorded.", reference)
+        dispatcher.utter_message(response="utter_handoff_confirmed", reference=reference)
+        return events
+
+
+class ActionDefaultFallback(Action):
+    """First miss: ask to rephrase. Second miss in a row: offer a human case manager."""
+
+    def name(self) -> Text:
+        return "action_default_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
+        misses = answers.consecutive_fallbacks(user_intents_newest_first(tracker))
+        if misses >= 2:
+            dispatcher.utter_message(response="utter_offer_handoff")
+            return [SlotSet("handoff_offered", True)]
+        dispatcher.utter_message(response="utter_default")
+        return []

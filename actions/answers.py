@@ -1,0 +1,127 @@
+"""Pure decisions behind the actions: which response to give, with which arguments.
+
+Nothing here touches Rasa; everything is tested directly (tests/actions/test_answers.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterable, List, Optional, Protocol
+
+# Intent → topic. Profession topics need a profession; the others do not.
+INTENT_TOPICS = {
+    "ask_pathway": "pathway",
+    "ask_credential_evaluation": "credentials",
+    "ask_english_test": "english_test",
+    "ask_visa": "visa",
+    "ask_official_website": "websites",
+    "ask_ecfmg": "ecfmg",
+    "ask_j1_visa": "j1_visa",
+    "ask_h1b_visa": "h1b_visa",
+    "ask_visascreen": "visascreen",
+    "ask_green_card": "green_card",
+    "find_program": "programs",
+}
+PROFESSION_TOPICS = {"pathway", "credentials", "english_test", "visa", "websites"}
+
+# English labels of intents for staff (case brief); the person never sees these.
+TOPIC_LABELS = {
+    "pathway": "licensing pathway",
+    "credentials": "credential evaluation",
+    "english_test": "English tests",
+    "visa": "visas",
+    "websites": "official websites",
+    "ecfmg": "ECFMG certification",
+    "j1_visa": "J-1 visa",
+    "h1b_visa": "H-1B visa",
+    "visascreen": "VisaScreen",
+    "green_card": "green card",
+    "programs": "support programs",
+}
+
+
+class KnowledgeBase(Protocol):
+    def kb_entry(self, kind: str, key: str) -> Optional[Dict[str, Any]]: ...
+
+    def programs_in_state(self, state: str) -> List[Dict[str, Any]]: ...
+
+
+@dataclass
+class Reply:
+    """What an action sends: responses with arguments, and slot values to set."""
+
+    responses: List[Dict[str, Any]] = field(default_factory=list)
+    slots: Dict[str, Any] = field(default_factory=dict)
+
+    def say(self, response: str, **arguments: Any) -> "Reply":
+        self.responses.append({"response": response, **arguments})
+        return self
+
+
+@dataclass(frozen=True)
+class Profile:
+    profession: Optional[str] = None
+    us_state: Optional[str] = None
+    city: Optional[str] = None
+    country: Optional[str] = None
+
+
+def answer(topic: str, profile: Profile, kb: KnowledgeBase, place_name: Optional[str] = None) -> Reply:
+    """The reply for a topic given what we know of the person."""
+    if topic in PROFESSION_TOPICS:
+        entry = kb.kb_entry("profession", profile.profession) if profile.profession else None
+        if entry is None:
+            return Reply(slots={"pending_topic": topic}).say("utter_ask_profession")
+        reply = Reply(slots={"pending_topic": None})
+        if topic == "websites":
+            return reply.say("utter_official_websites", profession=profile.profession, sites=entry["bodies"])
+        return reply.say(entry["answers"][topic], profession=profile.profession)
+    if topic == "programs":
+        return programs_reply(profile, kb, place_name)
+    entry = kb.kb_entry("topic", topic)
+    return Reply().say(entry["answer"])
+
+
+def programs_reply(profile: Profile, kb: KnowledgeBase, place_name: Optional[str]) -> Reply:
+    if not profile.us_state:
+        return Reply(slots={"pending_topic": "programs"}).say("utter_ask_location")
+    place = place_name or profile.us_state
+    # Programs in the person's own city first.
+    found = sorted(
+        kb.programs_in_state(profile.us_state),
+        key=lambda p: _city_key(p.get("city")) != profile.city,
+    )
+    reply = Reply(slots={"pending_topic": None})
+    if not found:
+        return reply.say("utter_no_programs", place=place)
+    return reply.say("utter_programs_found", place=place, programs=found)
+
+
+def _city_key(name: Optional[str]) -> Optional[str]:
+    """"St. Paul" → "st_paul", the key the gazetteer uses for cities."""
+    return name.lower().replace(".", "").replace(" ", "_") if name else None
+
+
+def after_inform(
+    pending_topic: Optional[str], profile: Profile, kb: KnowledgeBase, place_name: Optional[str] = None
+) -> Reply:
+    """The person told us something about themselves: answer what was waiting for it, if anything."""
+    if pending_topic:
+        return answer(pending_topic, profile, kb, place_name)
+    return Reply().say("utter_profile_noted")
+
+
+def consecutive_fallbacks(user_intents: Iterable[Optional[str]]) -> int:
+    """How many of the latest user messages in a row were not understood (newest first)."""
+    count = 0
+    for intent in user_intents:
+        if intent != "nlu_fallback":
+            break
+        count += 1
+    return count
+
+
+def topics_asked(user_intents: Iterable[Optional[str]]) -> List[str]:
+    """English labels of the topics a person asked about, in order, without repeats."""
+    labels = [TOPIC_LABELS[INTENT_TOPICS[i]] for i in user_intents if i in INTENT_TOPICS]
+    return list(dict.fromkeys(labels))

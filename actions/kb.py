@@ -1,0 +1,173 @@
+"""The knowledge base: reviewed YAML under data/kb/, validated and loaded into the app database.
+
+    python -m actions.kb check   # validate the YAML (schema, URLs, review dates, references)
+    python -m actions.kb load    # validate, then replace the KB tables in DATABASE_URL
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
+
+import yaml
+
+from bot.config import PROJECT_ROOT, load_settings
+
+URL = re.compile(r"https?://[^\s/$.?#][^\s]*")
+STATE_CODE = re.compile(r"[A-Z]{2}")
+# Place names are reference data (USPS codes, city names), not facts that age.
+PLACES_REVIEWED = dt.date(2026, 11, 23)
+
+
+def _read_yaml(path: Path) -> Dict[str, Any]:
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}
+
+
+def read_kb(kb_dir: Path, gazetteer_dir: Optional[Path] = None) -> Dict[str, Any]:
+    kb = {name: _read_yaml(kb_dir / f"{name}.yml") for name in ("professions", "topics", "programs")}
+    places = (gazetteer_dir or kb_dir.parent / "gazetteer") / "places.yml"
+    kb["places"] = _read_yaml(places) if places.exists() else {}
+    return kb
+
+
+def _check_sourced(where: str, entry: Dict[str, Any], errors: List[str]) -> None:
+    sources = entry.get("sources") or []
+    if not sources:
+        errors.append(f"{where}: no sources")
+    for url in sources:
+        if not URL.fullmatch(str(url)):
+            errors.append(f"{where}: source is not a URL: {url!r}")
+    if not isinstance(entry.get("last_reviewed"), dt.date):
+        errors.append(f"{where}: last_reviewed must be a date (YYYY-MM-DD)")
+
+
+def validate(kb: Dict[str, Any], response_names: set) -> List[str]:
+    """Every problem in the KB; an empty list means it is fit to load."""
+    errors: List[str] = []
+    professions = kb["professions"].get("professions") or {}
+    for key, profession in professions.items():
+        where = f"professions.{key}"
+        _check_sourced(where, profession, errors)
+        for topic in ("pathway", "credentials", "english_test", "visa"):
+            answer = (profession.get("answers") or {}).get(topic)
+            if answer not in response_names:
+                errors.append(f"{where}: answer for {topic} {answer!r} is not a domain response")
+        for body in profession.get("bodies") or []:
+            if not body.get("name") or not URL.fullmatch(str(body.get("url", ""))):
+                errors.append(f"{where}: body needs a name and a URL: {body!r}")
+    for alias, target in (kb["professions"].get("aliases") or {}).items():
+        if target not in professions:
+            errors.append(f"professions.aliases.{alias}: unknown profession {target!r}")
+    for key, topic in (kb["topics"].get("topics") or {}).items():
+        _check_sourced(f"topics.{key}", topic, errors)
+        if topic.get("answer") not in response_names:
+            errors.append(f"topics.{key}: answer {topic.get('answer')!r} is not a domain response")
+    seen = set()
+    for program in kb["programs"].get("programs") or []:
+        where = f"programs.{program.get('id')}"
+        if program.get("id") in seen:
+            errors.append(f"{where}: duplicate id")
+        seen.add(program.get("id"))
+        _check_sourced(where, program, errors)
+        for field in ("id", "name", "url", "services"):
+            if not program.get(field):
+                errors.append(f"{where}: missing {field}")
+        if not URL.fullmatch(str(program.get("url", ""))):
+            errors.append(f"{where}: url is not a URL")
+        if not program.get("national") and not STATE_CODE.fullmatch(str(program.get("state", ""))):
+            errors.append(f"{where}: a local program needs a state code")
+    return errors
+
+
+def service_codes(kb: Dict[str, Any]) -> List[str]:
+    return sorted({code for p in kb["programs"].get("programs") or [] for code in p["services"]})
+
+
+def profession_keys(kb: Dict[str, Any]) -> List[str]:
+    professions = kb["professions"]
+    return sorted(set(professions.get("professions") or {}) | set(professions.get("aliases") or {}))
+
+
+def rows_for(kb: Dict[str, Any]) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
+    """KB entries and program rows as the store expects them."""
+
+    def entry(kind: str, key: str, data: Dict[str, Any]) -> Dict[str, Any]:
+        return {
+            "kind": kind,
+            "key": key,
+            "data": json.dumps(data, default=str, ensure_ascii=False),
+            "last_reviewed": data["last_reviewed"],
+        }
+
+    professions = kb["professions"]
+    entries = [entry("profession", k, v) for k, v in professions["professions"].items()]
+    for alias, target in (professions.get("aliases") or {}).items():
+        entries.append(entry("profession", alias, professions["professions"][target]))
+    entries += [entry("topic", k, v) for k, v in kb["topics"]["topics"].items()]
+    # English display names of places, for answers and the staff brief.
+    for kind, key in (("states", "state"), ("cities", "city")):
+        for code, place in (kb.get("places", {}).get(kind) or {}).items():
+            data = {"name": place["names"][0], "state": place.get("state", code)}
+            entries.append({**entry(key, code, {**data, "last_reviewed": PLACES_REVIEWED})})
+    programs = []
+    for program in kb["programs"]["programs"]:
+        location = ", ".join(x for x in (program.get("city"), program.get("state")) if x)
+        data = {**program, "location": location}
+        programs.append(
+            {
+                "id": program["id"],
+                "name": program["name"],
+                "state": program.get("state"),
+                "city": program.get("city"),
+                "national": bool(program.get("national")),
+                "url": program["url"],
+                "data": json.dumps(data, default=str, ensure_ascii=False),
+                "last_reviewed": program["last_reviewed"],
+            }
+        )
+    return entries, programs
+
+
+def domain_response_names() -> set:
+    with (PROJECT_ROOT / "domain.yml").open(encoding="utf-8") as handle:
+        return set((yaml.safe_load(handle) or {}).get("responses", {}))
+
+
+def load_into_database() -> Dict[str, int]:
+    from actions.store import Store, create_engine
+
+    settings = load_settings()
+    kb = read_kb(settings.kb_dir, settings.gazetteer_dir)
+    errors = validate(kb, domain_response_names())
+    if errors:
+        raise SystemExit("Knowledge base has errors:\n  " + "\n  ".join(errors))
+    if settings.database_url.startswith("sqlite:///"):
+        Path(settings.database_url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    store = Store(create_engine(settings.database_url))
+    store.replace_kb(*rows_for(kb))
+    return store.kb_counts()
+
+
+def main(argv: List[str]) -> int:
+    command = argv[0] if argv else "check"
+    if command == "check":
+        errors = validate(read_kb(load_settings().kb_dir), domain_response_names())
+        for error in errors:
+            print(f"error: {error}")
+        print("knowledge base OK" if not errors else f"{len(errors)} error(s)")
+        return 1 if errors else 0
+    if command == "load":
+        counts = load_into_database()
+        print(f"==> Knowledge base loaded: {counts['kb_entries']} entries, {counts['programs']} programs")
+        return 0
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

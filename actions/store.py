@@ -1,0 +1,137 @@
+"""The app database (SQLAlchemy 1.4 Core): knowledge base tables and durable handoff records.
+
+One `DATABASE_URL`: a SQLite file by default, PostgreSQL in production.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+from typing import Any, Dict, Iterable, List, Optional
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+kb_entries = sa.Table(
+    "kb_entries",
+    metadata,
+    sa.Column("kind", sa.String(40), primary_key=True),
+    sa.Column("key", sa.String(80), primary_key=True),
+    sa.Column("data", sa.Text, nullable=False),
+    sa.Column("last_reviewed", sa.Date, nullable=False),
+)
+
+programs = sa.Table(
+    "programs",
+    metadata,
+    sa.Column("id", sa.String(80), primary_key=True),
+    sa.Column("name", sa.String(300), nullable=False),
+    sa.Column("state", sa.String(2), index=True),
+    sa.Column("city", sa.String(100)),
+    sa.Column("national", sa.Boolean, nullable=False, default=False),
+    sa.Column("url", sa.String(500), nullable=False),
+    sa.Column("data", sa.Text, nullable=False),
+    sa.Column("last_reviewed", sa.Date, nullable=False),
+)
+
+handoffs = sa.Table(
+    "handoffs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("reference", sa.String(16), unique=True, nullable=False),
+    sa.Column("conversation_id", sa.String(255), nullable=False, index=True),
+    sa.Column("channel", sa.String(40)),
+    sa.Column("language", sa.String(8)),
+    sa.Column("status", sa.String(20), nullable=False, default="requested"),
+    sa.Column("reason", sa.String(40), nullable=False),
+    sa.Column("profile", sa.Text, nullable=False),
+    sa.Column("topics", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+
+def create_engine(url: str) -> sa.engine.Engine:
+    engine = sa.create_engine(url, future=True, pool_pre_ping=True)
+    metadata.create_all(engine)
+    return engine
+
+
+class Store:
+    """Queries over the app database. The engine is passed in (tests use a temporary SQLite)."""
+
+    def __init__(self, engine: sa.engine.Engine) -> None:
+        self.engine = engine
+
+    # Knowledge base -----------------------------------------------------------------------------
+    def replace_kb(self, entries: Iterable[Dict[str, Any]], program_rows: Iterable[Dict[str, Any]]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(kb_entries.delete())
+            conn.execute(programs.delete())
+            rows = list(entries)
+            if rows:
+                conn.execute(kb_entries.insert(), rows)
+            program_list = list(program_rows)
+            if program_list:
+                conn.execute(programs.insert(), program_list)
+
+    def kb_entry(self, kind: str, key: str) -> Optional[Dict[str, Any]]:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(kb_entries.c.data).where(kb_entries.c.kind == kind, kb_entries.c.key == key)
+            ).first()
+        return json.loads(row.data) if row else None
+
+    def programs_in_state(self, state: str) -> List[Dict[str, Any]]:
+        query = (
+            sa.select(programs.c.data)
+            .where(programs.c.state == state)
+            .order_by(programs.c.national, programs.c.city, programs.c.name)
+        )
+        with self.engine.connect() as conn:
+            return [json.loads(row.data) for row in conn.execute(query)]
+
+    def kb_counts(self) -> Dict[str, int]:
+        with self.engine.connect() as conn:
+            entries = conn.execute(sa.select(sa.func.count()).select_from(kb_entries)).scalar_one()
+            program_count = conn.execute(sa.select(sa.func.count()).select_from(programs)).scalar_one()
+        return {"kb_entries": entries, "programs": program_count}
+
+    # Handoffs -----------------------------------------------------------------------------------
+    def create_handoff(
+        self,
+        conversation_id: str,
+        channel: Optional[str],
+        language: Optional[str],
+        reason: str,
+        profile: Dict[str, Any],
+        topics: List[str],
+    ) -> str:
+        """Writes the handoff and commits before returning its reference."""
+        reference = "H-" + secrets.token_hex(3).upper()
+        with self.engine.begin() as conn:
+            conn.execute(
+                handoffs.insert().values(
+                    reference=reference,
+                    conversation_id=conversation_id,
+                    channel=channel,
+                    language=language,
+                    status="requested",
+                    reason=reason,
+                    profile=json.dumps(profile, ensure_ascii=False),
+                    topics=json.dumps(topics),
+                    created_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
+                )
+            )
+        return reference
+
+    def handoffs_for(self, conversation_id: str) -> List[Dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(handoffs).where(handoffs.c.conversation_id == conversation_id)
+            ).mappings()
+            return [
+                {**row, "profile": json.loads(row["profile"]), "topics": json.loads(row["topics"])}
+                for row in rows
+            ]

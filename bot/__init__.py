@@ -1,0 +1,1 @@
+"""IHP Navigator: NLU components, renderer and channels that run inside the Rasa server."""

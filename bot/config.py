@@ -1,0 +1,32 @@
+"""The one place that reads configuration: environment variables with sane defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    locales_dir: Path
+    kb_dir: Path
+    gazetteer_dir: Path
+    default_language: str
+
+
+def load_settings() -> Settings:
+    """Reads the settings when asked, never at import time."""
+    default_db = f"sqlite:///{PROJECT_ROOT / 'var' / 'app.db'}"
+    return Settings(
+        database_url=os.environ.get("DATABASE_URL") or default_db,
+        locales_dir=Path(os.environ.get("IHP_LOCALES_DIR") or PROJECT_ROOT / "locales"),
+        kb_dir=Path(os.environ.get("IHP_KB_DIR") or PROJECT_ROOT / "data" / "kb"),
+        gazetteer_dir=Path(
+            os.environ.get("IHP_GAZETTEER_DIR") or PROJECT_ROOT / "data" / "gazetteer"
+        ),
+        default_language=os.environ.get("IHP_DEFAULT_LANGUAGE") or "en",
+    )

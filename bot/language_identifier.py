@@ -1,0 +1,107 @@
+"""NLU components around language: the identifier that runs first, and the unsupported-language guard.
+
+The identifier stores its verdict on the message (`language_detection`, in the parse output) and, when
+the message is clear enough to switch the conversation, a `language` entity that fills the `language`
+slot. Short or ambiguous messages ("ok", "USMLE?") emit no entity, so the slot keeps its value.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot import languages
+
+DETECTION_KEY = "language_detection"
+LANGUAGE_ENTITY = "language"
+UNSUPPORTED_LANGUAGE_INTENT = "unsupported_language"
+
+
+def detection_of(message: Message) -> languages.Detection:
+    """The detection stored on a message, or a fresh one (training examples have none)."""
+    stored = message.get(DETECTION_KEY)
+    if stored:
+        return languages.Detection(stored["language"], stored["confidence"], stored["reliable"])
+    return languages.detect(message.get(TEXT) or "")
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
+class LanguageIdentifier(GraphComponent, EntityExtractorMixin):
+    """Identifies the language of every incoming message (first in the pipeline)."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "LanguageIdentifier":
+        return cls()
+
+    @staticmethod
+    def supported_languages() -> None:
+        return None
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["lingua"]
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            detection = languages.detect(message.get(TEXT) or "")
+            message.set(
+                DETECTION_KEY,
+                {
+                    "language": detection.language,
+                    "confidence": round(detection.confidence, 3),
+                    "reliable": detection.reliable,
+                },
+                add_to_output=True,
+            )
+            if detection.reliable and detection.language in languages.SUPPORTED_LANGUAGES:
+                entity = {
+                    "entity": LANGUAGE_ENTITY,
+                    "value": detection.language,
+                    "start": 0,
+                    "end": len(message.get(TEXT) or ""),
+                    "confidence": detection.confidence,
+                }
+                entities = message.get(ENTITIES, []) + self.add_extractor_name([entity])
+                message.set(ENTITIES, entities, add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class UnsupportedLanguageClassifier(GraphComponent):
+    """Overrides the intent when a message is clearly in a language we do not speak (after DIET)."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "UnsupportedLanguageClassifier":
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            detection = message.get(DETECTION_KEY) or {}
+            if detection.get("language") != languages.UNSUPPORTED:
+                continue
+            intent = {"name": UNSUPPORTED_LANGUAGE_INTENT, "confidence": 1.0}
+            message.set(INTENT, intent, add_to_output=True)
+            ranking = [intent] + [
+                r for r in message.get(INTENT_RANKING_KEY, []) if r["name"] != intent["name"]
+            ]
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        return messages

@@ -1,0 +1,69 @@
+"""Rasa's NLG seam (`nlg: type: bot.nlg.CatalogNLG` in endpoints.yml): in process, no HTTP hop."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, Optional, Text
+
+from rasa.core.nlg.generator import NaturalLanguageGenerator
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.catalog import Catalogs
+from bot.config import load_settings
+from bot.language_identifier import DETECTION_KEY
+from bot.languages import conversation_language
+from bot.renderer import Renderer
+
+logger = logging.getLogger(__name__)
+
+HINT_METADATA_KEYS = ("language", "language_code", "lang")
+
+
+def language_hint(tracker: DialogueStateTracker) -> Optional[str]:
+    """The channel's hint (Telegram language_code, the widget's page language) from the last message."""
+    latest = tracker.latest_message
+    metadata = (latest.metadata if latest else None) or {}
+    for key in HINT_METADATA_KEYS:
+        if isinstance(metadata.get(key), str):
+            return metadata[key]
+    return None
+
+
+def tentative_language(tracker: DialogueStateTracker) -> Optional[str]:
+    """What the last message looked like, even when too short to switch languages ("gracias")."""
+    latest = tracker.latest_message
+    parse_data = (latest.parse_data if latest else None) or {}
+    return (parse_data.get(DETECTION_KEY) or {}).get("language")
+
+
+class CatalogNLG(NaturalLanguageGenerator):
+    """Renders domain responses from the gettext catalogs in the conversation's language."""
+
+    def __init__(self, endpoint_config: Any = None, domain: Any = None) -> None:
+        self._responses = domain.responses if domain else {}
+        self._settings = load_settings()
+        self._renderer: Optional[Renderer] = None
+
+    @property
+    def renderer(self) -> Renderer:
+        if self._renderer is None:
+            self._renderer = Renderer(Catalogs.load(self._settings.locales_dir))
+        return self._renderer
+
+    async def generate(
+        self,
+        utter_action: Text,
+        tracker: DialogueStateTracker,
+        output_channel: Text,
+        **kwargs: Any,
+    ) -> Optional[Dict[Text, Any]]:
+        variations = self._responses.get(utter_action)
+        if not variations:
+            logger.error("No response %r in the domain.", utter_action)
+            return None
+        language = conversation_language(
+            tracker.get_slot("language"),
+            language_hint(tracker) or tentative_language(tracker),
+            self._settings.default_language,
+        )
+        return self.renderer.render(variations[0], language, kwargs, output_channel)

@@ -1,0 +1,116 @@
+"""The one renderer: (response, arguments, language, channel) → the message a channel shows.
+
+Responses come from the domain (structure: message ids and button payloads); text comes from the
+catalogs. Arguments that name things (a profession, a list of programs) are rendered here too, so no
+action ever builds a sentence.
+"""
+
+from __future__ import annotations
+
+import string
+from typing import Any, Dict, Iterable, List, Mapping, Optional
+
+from bot.catalog import RIGHT_TO_LEFT, Catalogs, autonym, msgid
+from bot.languages import SUPPORTED_LANGUAGES
+
+AUTONYM_PREFIX = "autonym."
+
+
+class _Arguments(dict):
+    """Unknown placeholders stay visible instead of raising in front of a user."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def placeholders(text: str) -> List[str]:
+    """The `{name}` placeholders of a message, in order."""
+    return [name for _, name, _, _ in string.Formatter().parse(text) if name]
+
+
+class Renderer:
+    def __init__(self, catalogs: Catalogs) -> None:
+        self.catalogs = catalogs
+
+    def text(self, language: str, message_id: str, arguments: Optional[Mapping[str, Any]] = None) -> str:
+        template = self.catalogs.get(language, message_id)
+        values = _Arguments(self._format_arguments(language, arguments or {}))
+        return string.Formatter().vformat(template, (), values)
+
+    def _format_arguments(self, language: str, arguments: Mapping[str, Any]) -> Dict[str, str]:
+        formatted: Dict[str, str] = {"languages": ", ".join(autonym(c) for c in SUPPORTED_LANGUAGES)}
+        for key, value in arguments.items():
+            if key == "profession" and value:
+                formatted[key] = self.catalogs.get(language, f"profession.{value}")
+            elif key == "programs":
+                formatted[key] = "\n".join(self._program_line(language, p) for p in value or [])
+            elif key == "sites":
+                formatted[key] = "\n".join(
+                    self.text(language, msgid("website_line"), site) for site in value or []
+                )
+            elif isinstance(value, (str, int, float)):
+                formatted[key] = str(value)
+        return formatted
+
+    def _program_line(self, language: str, program: Mapping[str, Any]) -> str:
+        services = ", ".join(
+            self.catalogs.get(language, f"service.{code}") for code in program.get("services", [])
+        )
+        return self.text(
+            language,
+            msgid("program_line"),
+            {
+                "name": program["name"],
+                "location": program.get("location", ""),
+                "services": services,
+                "url": program.get("url", ""),
+            },
+        )
+
+    def render(
+        self,
+        template: Mapping[str, Any],
+        language: str,
+        arguments: Optional[Mapping[str, Any]] = None,
+        channel: Optional[str] = None,
+    ) -> Dict[str, Any]:
+        """One domain response variation → a Rasa message dict in the given language."""
+        # A response may fix its language (the unsupported-language notice is always English), and an
+        # action may name it (the confirmation of a language change, before the slot is updated).
+        language = (
+            (template.get("metadata") or {}).get("language")
+            or _supported((arguments or {}).get("language"))
+            or language
+        )
+        message: Dict[str, Any] = {"text": self.text(language, template["text"], arguments)}
+        buttons = template.get("buttons") or []
+        if buttons:
+            message["buttons"] = [
+                {"title": self._button_title(language, b["title"]), "payload": b["payload"]}
+                for b in buttons
+            ]
+        message["language"] = language
+        message["direction"] = "rtl" if language in RIGHT_TO_LEFT else "ltr"
+        return message
+
+    def _button_title(self, language: str, title: str) -> str:
+        if title.startswith(AUTONYM_PREFIX):
+            return autonym(title[len(AUTONYM_PREFIX):])
+        return self.text(language, title)
+
+
+def _supported(language: Any) -> Optional[str]:
+    return language if language in SUPPORTED_LANGUAGES else None
+
+
+def message_ids_of(responses: Mapping[str, Iterable[Mapping[str, Any]]]) -> List[str]:
+    """Every message id a domain's responses use (texts and button titles)."""
+    ids: List[str] = []
+    for variations in responses.values():
+        for variation in variations:
+            ids.append(variation["text"])
+            ids.extend(
+                b["title"] for b in variation.get("buttons") or []
+                if not b["title"].startswith(AUTONYM_PREFIX)
+            )
+    return list(dict.fromkeys(ids))

@@ -1,0 +1,104 @@
+"""Language-aware tokenizer: spaCy's rule-based tokenizer for the message's language, jieba for Chinese.
+
+No trained spaCy model is loaded (`spacy.blank(lang)` only holds tokenizer rules). Han runs inside any
+message are segmented with jieba, so "我是nurse在Texas" tokenizes well whatever the detected language.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
+from rasa.shared.nlu.training_data.message import Message
+
+from bot import languages
+from bot.language_identifier import detection_of
+
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_HAS_WORD_CHAR = re.compile(r"\w")
+
+
+@functools.lru_cache(maxsize=None)
+def blank_pipeline(language: str):
+    """A tokenizer-only spaCy pipeline for a language ("xx" for any other)."""
+    import spacy
+
+    code = language if language in languages.SUPPORTED_LANGUAGES and language != "zh" else "xx"
+    return spacy.blank(code)
+
+
+@functools.lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+def split_words(text: str, language: Optional[str]) -> List[tuple]:
+    """Returns (word, start) pairs; punctuation-only and emoji tokens are dropped."""
+    words: List[tuple] = []
+    for token in blank_pipeline(language or "xx").tokenizer(text):
+        if not _HAS_WORD_CHAR.search(token.text):
+            continue
+        if _HAN_RUN.search(token.text):
+            words.extend(_split_han(token.text, token.idx))
+        else:
+            words.append((token.text, token.idx))
+    return words
+
+
+def _split_han(text: str, offset: int) -> List[tuple]:
+    pieces = []
+    position = 0
+    for piece in _jieba().lcut(text, HMM=False):
+        start = text.index(piece, position)
+        position = start + len(piece)
+        if _HAS_WORD_CHAR.search(piece):
+            pieces.append((piece, offset + start))
+    return pieces
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
+class LanguageAwareTokenizer(Tokenizer):
+    """Tokenizes with the rules of the language the identifier found."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            "intent_tokenization_flag": False,
+            "intent_split_symbol": "_",
+            "token_pattern": None,
+            "prefix_separator_symbol": None,
+        }
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["spacy", "jieba"]
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "LanguageAwareTokenizer":
+        return cls(config)
+
+    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+        text = message.get(attribute) or ""
+        language = detection_of(message).language
+        words = split_words(text, language)
+        if not words:
+            # Rasa's featurizers need at least one token: keep the whole text (emoji, "???").
+            return [Token(text, 0, len(text))]
+        return self._apply_token_pattern([Token(w, start, start + len(w)) for w, start in words])

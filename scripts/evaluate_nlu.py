@@ -1,0 +1,104 @@
+"""Intent accuracy and macro-F1 per language on the held-out data (tests/nlu/<lang>.yml).
+
+    python -m scripts.evaluate_nlu [--model models/x.tar.gz] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+from bot.config import PROJECT_ROOT
+from bot.languages import SUPPORTED_LANGUAGES
+
+HELD_OUT_DIR = PROJECT_ROOT / "tests" / "nlu"
+
+
+@dataclass
+class LanguageScore:
+    language: str
+    examples: int
+    accuracy: float
+    macro_f1: float
+    language_id_accuracy: float
+    errors: List[Tuple[str, str, str]]
+
+
+def held_out_examples(language: str) -> List[Tuple[str, str]]:
+    """(text, intent) pairs, entity annotations stripped."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    data = load_data(str(HELD_OUT_DIR / f"{language}.yml"))
+    return [(m.get("text"), m.get("intent")) for m in data.intent_examples]
+
+
+def score(language: str, gold: List[str], predicted: List[str], detected: List[Optional[str]], texts):
+    from sklearn.metrics import accuracy_score, f1_score
+
+    return LanguageScore(
+        language=language,
+        examples=len(gold),
+        accuracy=accuracy_score(gold, predicted),
+        macro_f1=f1_score(gold, predicted, average="macro", zero_division=0),
+        language_id_accuracy=sum(1 for d in detected if d == language) / max(len(detected), 1),
+        errors=[(t, g, p) for t, g, p in zip(texts, gold, predicted) if g != p],
+    )
+
+
+async def evaluate(model_path: Path, languages=SUPPORTED_LANGUAGES) -> Dict[str, LanguageScore]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model_path))
+    scores = {}
+    for language in languages:
+        examples = held_out_examples(language)
+        predicted, detected = [], []
+        for text, _ in examples:
+            parsed = await agent.parse_message(text)
+            predicted.append(parsed["intent"]["name"])
+            detected.append((parsed.get("language_detection") or {}).get("language"))
+        scores[language] = score(
+            language, [i for _, i in examples], predicted, detected, [t for t, _ in examples]
+        )
+    return scores
+
+
+def table(scores: Dict[str, LanguageScore]) -> str:
+    lines = [
+        "| language | examples | intent accuracy | macro-F1 | language id |",
+        "|---|---|---|---|---|",
+    ]
+    for s in scores.values():
+        lines.append(
+            f"| {s.language} | {s.examples} | {s.accuracy:.1%} | {s.macro_f1:.3f} "
+            f"| {s.language_id_accuracy:.1%} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    from scripts.train import model_path
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, default=None)
+    parser.add_argument("--json", type=Path, default=None, help="write the scores here")
+    parser.add_argument("--errors", action="store_true", help="list misclassified examples")
+    args = parser.parse_args()
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    scores = asyncio.run(evaluate(args.model or model_path()))
+    print(table(scores))
+    if args.errors:
+        for s in scores.values():
+            for text, gold, predicted in s.errors:
+                print(f"  {s.language}  {gold:>26} → {predicted:<26} {text}")
+    if args.json:
+        args.json.write_text(json.dumps({k: asdict(v) for k, v in scores.items()}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
