@@ -14,6 +14,7 @@ class Settings:
     database_url: str
     locales_dir: Path
     kb_dir: Path
+    nlu_dir: Path
     gazetteer_dir: Path
     default_language: str
 
@@ -25,6 +26,7 @@ def load_settings() -> Settings:
         database_url=os.environ.get("DATABASE_URL") or default_db,
         locales_dir=Path(os.environ.get("IHP_LOCALES_DIR") or PROJECT_ROOT / "locales"),
         kb_dir=Path(os.environ.get("IHP_KB_DIR") or PROJECT_ROOT / "data" / "kb"),
+        nlu_dir=PROJECT_ROOT / "data" / "nlu",
         gazetteer_dir=Path(
             os.environ.get("IHP_GAZETTEER_DIR") or PROJECT_ROOT / "data" / "gazetteer"
         ),

@@ -1,8 +1,9 @@
 """NLU components around language: the identifier that runs first, and the unsupported-language guard.
 
-The identifier stores its verdict on the message (`language_detection`, in the parse output) and, when
-the message is clear enough to switch the conversation, a `language` entity that fills the `language`
-slot. Short or ambiguous messages ("ok", "USMLE?") emit no entity, so the slot keeps its value.
+The identifier stores its verdict on the message (`language_detection`, in the parse output). When the
+message is clear enough to switch the conversation and was understood, `LanguageDecision` emits a
+`language` entity that fills the `language` slot. Short or ambiguous messages ("ok", "USMLE?") emit no
+entity, so the slot keeps its value.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from bot import languages
 DETECTION_KEY = "language_detection"
 LANGUAGE_ENTITY = "language"
 UNSUPPORTED_LANGUAGE_INTENT = "unsupported_language"
+FALLBACK_INTENT = "nlu_fallback"
 
 
 def detection_of(message: Message) -> languages.Detection:
@@ -33,8 +35,9 @@ def detection_of(message: Message) -> languages.Detection:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
-class LanguageIdentifier(GraphComponent, EntityExtractorMixin):
-    """Identifies the language of every incoming message (first in the pipeline)."""
+class LanguageIdentifier(GraphComponent):
+    """Identifies the language of every incoming message (first in the pipeline, so that the
+    tokenizer can use it); `LanguageDecision` acts on the verdict at the end."""
 
     @classmethod
     def create(
@@ -44,6 +47,7 @@ class LanguageIdentifier(GraphComponent, EntityExtractorMixin):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "LanguageIdentifier":
+        languages.warm_up()
         return cls()
 
     @staticmethod
@@ -66,22 +70,18 @@ class LanguageIdentifier(GraphComponent, EntityExtractorMixin):
                 },
                 add_to_output=True,
             )
-            if detection.reliable and detection.language in languages.SUPPORTED_LANGUAGES:
-                entity = {
-                    "entity": LANGUAGE_ENTITY,
-                    "value": detection.language,
-                    "start": 0,
-                    "end": len(message.get(TEXT) or ""),
-                    "confidence": detection.confidence,
-                }
-                entities = message.get(ENTITIES, []) + self.add_extractor_name([entity])
-                message.set(ENTITIES, entities, add_to_output=True)
         return messages
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class UnsupportedLanguageClassifier(GraphComponent):
-    """Overrides the intent when a message is clearly in a language we do not speak (after DIET)."""
+class LanguageDecision(GraphComponent, EntityExtractorMixin):
+    """Last in the pipeline: turns the identifier's verdict into what the dialogue uses.
+
+    - A message clearly in a language we do not speak gets the intent `unsupported_language`.
+    - A clear message that was understood emits a `language` entity, which switches the `language`
+      slot. A message the model did not understand (nlu_fallback) never switches the conversation:
+      gibberish often looks like some language.
+    """
 
     @classmethod
     def create(
@@ -90,18 +90,36 @@ class UnsupportedLanguageClassifier(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "UnsupportedLanguageClassifier":
+    ) -> "LanguageDecision":
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             detection = message.get(DETECTION_KEY) or {}
-            if detection.get("language") != languages.UNSUPPORTED:
-                continue
-            intent = {"name": UNSUPPORTED_LANGUAGE_INTENT, "confidence": 1.0}
-            message.set(INTENT, intent, add_to_output=True)
-            ranking = [intent] + [
-                r for r in message.get(INTENT_RANKING_KEY, []) if r["name"] != intent["name"]
-            ]
-            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            language = detection.get("language")
+            if language == languages.UNSUPPORTED:
+                self._override_intent(message)
+            elif (
+                detection.get("reliable")
+                and language in languages.SUPPORTED_LANGUAGES
+                and (message.get(INTENT) or {}).get("name") != FALLBACK_INTENT
+            ):
+                entity = {
+                    "entity": LANGUAGE_ENTITY,
+                    "value": language,
+                    "start": 0,
+                    "end": len(message.get(TEXT) or ""),
+                    "confidence": detection.get("confidence"),
+                }
+                entities = message.get(ENTITIES, []) + self.add_extractor_name([entity])
+                message.set(ENTITIES, entities, add_to_output=True)
         return messages
+
+    @staticmethod
+    def _override_intent(message: Message) -> None:
+        intent = {"name": UNSUPPORTED_LANGUAGE_INTENT, "confidence": 1.0}
+        message.set(INTENT, intent, add_to_output=True)
+        ranking = [intent] + [
+            r for r in message.get(INTENT_RANKING_KEY, []) if r["name"] != intent["name"]
+        ]
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

@@ -6,16 +6,21 @@ Pure functions, shared by the NLU components (at training and at prediction time
 from __future__ import annotations
 
 import functools
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Optional
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
 
 SUPPORTED_LANGUAGES = ("en", "es", "fr", "ar", "fa", "ru", "uk", "pt", "zh", "tl")
 UNSUPPORTED = "unsupported"
 
 # Languages lingua may also answer for Latin-script text, so that Italian or German is recognised as
 # "not ours" instead of being forced onto Spanish or English. They never become a conversation language.
+SHORT_MESSAGE_SHARE = 0.97
+SENTENCE_SHARE = 0.6
+_LATIN_SUPPORTED = ("en", "es", "fr", "pt", "tl")
 _LATIN_DECOYS = ("it", "de", "nl", "pl", "tr", "vi", "id", "ro", "sv", "cs", "hu")
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -67,7 +72,7 @@ NO_SIGNAL = Detection(None, 0.0, False)
 def _detector():
     from lingua import Language, LanguageDetectorBuilder
 
-    latin = [getattr(Language, _LINGUA_NAMES[c]) for c in ("en", "es", "fr", "pt", "tl")]
+    latin = [getattr(Language, _LINGUA_NAMES[c]) for c in _LATIN_SUPPORTED]
     decoys = [getattr(Language, _LINGUA_NAMES[c]) for c in _LATIN_DECOYS]
     return LanguageDetectorBuilder.from_languages(*latin, *decoys).build()
 
@@ -167,8 +172,8 @@ def _arabic_or_persian(text: str) -> Detection:
         return Detection("fa", 1.0, True)
     if arabic and not persian:
         return Detection("ar", 1.0, True)
-    code, value = _ranked(_pair_detectors()["arabic"], text)[0]
-    return Detection(code, value, True)
+    code, share = _fused(("ar", "fa"), _ranked(_pair_detectors()["arabic"], text), text)
+    return Detection(code, share, _reliable(share, len(_WORD.findall(text))))
 
 
 def _russian_or_ukrainian(text: str) -> Detection:
@@ -177,8 +182,8 @@ def _russian_or_ukrainian(text: str) -> Detection:
         return Detection("uk", 1.0, True)
     if russian and not ukrainian:
         return Detection("ru", 1.0, True)
-    code, value = _ranked(_pair_detectors()["cyrillic"], text)[0]
-    return Detection(code, value, True)
+    code, share = _fused(("ru", "uk"), _ranked(_pair_detectors()["cyrillic"], text), text)
+    return Detection(code, share, _reliable(share, len(_WORD.findall(text))))
 
 
 def _latin(text: str, word_count: int) -> Detection:
@@ -186,18 +191,77 @@ def _latin(text: str, word_count: int) -> Detection:
     if not ranked:
         return NO_SIGNAL
     code, value = ranked[0]
-    supported = [(c, v) for c, v in ranked if c in SUPPORTED_LANGUAGES]
-    if code not in SUPPORTED_LANGUAGES:
+    if code not in SUPPORTED_LANGUAGES and word_count >= 4 and value >= 0.8:
         # Only a long, clear message is declared foreign; a short one is too easily confused
         # (Spanish with typos can look Italian).
-        if word_count >= 4 and value >= 0.8:
-            return Detection(UNSUPPORTED, value, True)
-        code, value = supported[0]
-        return Detection(code, value, False)
-    # Confidence among the languages we speak: decoys take probability mass without being options.
-    share = value / (sum(v for _, v in supported) or 1.0)
-    reliable = share >= 0.7 if word_count <= 2 else share >= 0.5
-    return Detection(code, share, reliable)
+        return Detection(UNSUPPORTED, value, True)
+    code, share = _fused(_LATIN_SUPPORTED, ranked, text)
+    # People of every language type English terms ("J-1 waiver", "EB3 Schedule A", "help"): a switch
+    # to English needs a real sentence. Asking for English by name goes through change_language.
+    if code == "en" and word_count < 3:
+        return Detection(code, share, False)
+    return Detection(code, share, _reliable(share, word_count))
+
+
+def _reliable(share: float, word_count: int) -> bool:
+    """Clear enough to switch the conversation: "ok" or "visa?" never is, a sentence usually is."""
+    return share >= SHORT_MESSAGE_SHARE if word_count <= 2 else share >= SENTENCE_SHARE
+
+
+def _fused(candidates: Sequence[str], lingua_ranked, text: str) -> Tuple[str, float]:
+    """Lingua's general model times a model of how our users write (trained on data/nlu): lingua
+    knows the languages, ours knows Taglish, "po", "sps", "خدافظ" and the English terms people mix in."""
+    lingua = {code: value for code, value in lingua_ranked if code in candidates}
+    lingua_total = sum(lingua.values()) or 1.0
+    domain = _domain_model().probabilities(text)
+    scores = {
+        code: math.log(lingua.get(code, 0.0) / lingua_total + 1e-6) + math.log(domain.get(code, 0.0) + 1e-9)
+        for code in candidates
+    }
+    best = max(scores, key=scores.get)
+    top = max(scores.values())
+    weights = {code: math.exp(score - top) for code, score in scores.items()}
+    return best, weights[best] / sum(weights.values())
+
+
+class DomainLanguageModel:
+    """Naive Bayes over character n-grams of our own training data, one class per language."""
+
+    def __init__(self, texts: Sequence[str], labels: Sequence[str]) -> None:
+        from sklearn.feature_extraction.text import CountVectorizer
+        from sklearn.naive_bayes import MultinomialNB
+
+        self._vectorizer = CountVectorizer(analyzer="char_wb", ngram_range=(1, 4), lowercase=True)
+        features = self._vectorizer.fit_transform([_strip_neutral(t) for t in texts])
+        self._model = MultinomialNB(alpha=0.05).fit(features, labels)
+
+    def probabilities(self, text: str) -> Dict[str, float]:
+        features = self._vectorizer.transform([_strip_neutral(text)])
+        return dict(zip(self._model.classes_, self._model.predict_proba(features)[0]))
+
+
+def training_corpus(nlu_dir: Path) -> Tuple[List[str], List[str]]:
+    """Every training example of data/nlu/<lang>/, labelled with its language."""
+    import yaml
+
+    texts: List[str] = []
+    labels: List[str] = []
+    for language in SUPPORTED_LANGUAGES:
+        for path in sorted((nlu_dir / language).glob("*.yml")):
+            for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
+                for line in str(item.get("examples", "")).splitlines():
+                    line = line.strip()
+                    if line.startswith("- "):
+                        texts.append(line[2:])
+                        labels.append(language)
+    return texts, labels
+
+
+@functools.lru_cache(maxsize=1)
+def _domain_model() -> DomainLanguageModel:
+    from bot.config import load_settings
+
+    return DomainLanguageModel(*training_corpus(load_settings().nlu_dir))
 
 
 def conversation_language(
@@ -218,3 +282,10 @@ def normalise_hint(hint: Optional[str]) -> Optional[str]:
     if base == "fil":
         base = "tl"
     return base if base in SUPPORTED_LANGUAGES else None
+
+
+def warm_up() -> None:
+    """Builds the detectors and the domain model now (at model load), not on the first message."""
+    _detector()
+    _pair_detectors()
+    _domain_model()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Dict, Optional, Text
 
-from rasa.core.nlg.generator import NaturalLanguageGenerator
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.catalog import Catalogs
@@ -36,11 +36,15 @@ def tentative_language(tracker: DialogueStateTracker) -> Optional[str]:
     return (parse_data.get(DETECTION_KEY) or {}).get("language")
 
 
-class CatalogNLG(NaturalLanguageGenerator):
-    """Renders domain responses from the gettext catalogs in the conversation's language."""
+class CatalogNLG(TemplatedNaturalLanguageGenerator):
+    """Renders domain responses from the gettext catalogs in the conversation's language.
+
+    A subclass of Rasa's templated generator because Rasa's agent refreshes `responses` on that
+    class when it loads a model (the domain given at construction is empty under `rasa run`).
+    """
 
     def __init__(self, endpoint_config: Any = None, domain: Any = None) -> None:
-        self._responses = domain.responses if domain else {}
+        super().__init__(domain.responses if domain else {})
         self._settings = load_settings()
         self._renderer: Optional[Renderer] = None
 
@@ -57,7 +61,7 @@ class CatalogNLG(NaturalLanguageGenerator):
         output_channel: Text,
         **kwargs: Any,
     ) -> Optional[Dict[Text, Any]]:
-        variations = self._responses.get(utter_action)
+        variations = self.responses.get(utter_action)
         if not variations:
             logger.error("No response %r in the domain.", utter_action)
             return None

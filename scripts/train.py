@@ -66,7 +66,7 @@ def train(force: bool = False) -> Path:
         "--config", "config.yml", "--domain", "domain.yml", "--data", "data/nlu", "data/rules",
         "--out", str(MODELS_DIR), "--fixed-model-name", target.name[: -len(".tar.gz")],
     ]
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "RASA_TELEMETRY_ENABLED": "false"}
     result = subprocess.run(command, cwd=PROJECT_ROOT, env=env)
     if result.returncode != 0 or not target.exists():
         raise SystemExit(f"error: training failed (exit code {result.returncode})")

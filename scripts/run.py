@@ -1,0 +1,152 @@
+"""Start the whole assistant on this machine: action server, then Rasa (REST + socket.io).
+
+Prints the URLs when everything answers; Ctrl-C stops every process cleanly.
+Ports and storage come from the environment (see .env.example); defaults suit one laptop.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence
+
+from bot.config import PROJECT_ROOT
+
+
+@dataclass
+class Stack:
+    """The running processes of one assistant (also used by the end-to-end tests)."""
+
+    rasa_port: int
+    action_port: int
+    processes: List[subprocess.Popen] = field(default_factory=list)
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def action_url(self) -> str:
+        return f"http://127.0.0.1:{self.action_port}"
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                process.send_signal(signal.SIGINT)
+        deadline = time.monotonic() + 20
+        for process in self.processes:
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def environment(overrides: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+    """The environment for both servers: the caller's, with defaults for what is unset."""
+    var = PROJECT_ROOT / "var"
+    var.mkdir(exist_ok=True)
+    env = dict(os.environ)
+    env.update(overrides or {})
+    action_port = env.setdefault("ACTION_SERVER_PORT", "5055")
+    env.setdefault("ACTION_SERVER_URL", f"http://127.0.0.1:{action_port}/webhook")
+    env.setdefault("TRACKER_DB_DIALECT", "sqlite")
+    env.setdefault("TRACKER_DB", str(var / "tracker.db"))
+    env.setdefault("DATABASE_URL", f"sqlite:///{var / 'app.db'}")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    env.setdefault("RASA_TELEMETRY_ENABLED", "false")  # no calls home from a closed network
+    env.setdefault("PYTHONPATH", str(PROJECT_ROOT))
+    return env
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, name: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited with code {process.returncode} while starting")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"{name} did not answer at {url} within {timeout:.0f} s")
+
+
+def start(
+    model: Path,
+    env: Dict[str, str],
+    rasa_args: Sequence[str] = (),
+    log_dir: Optional[Path] = None,
+    timeout: float = 240,
+) -> Stack:
+    """Starts the action server and Rasa, waits until both answer, returns the stack."""
+    rasa = str(Path(sys.executable).parent / "rasa")
+    stack = Stack(rasa_port=int(env.get("RASA_PORT", "5005")), action_port=int(env["ACTION_SERVER_PORT"]))
+
+    def launch(name: str, command: List[str]) -> subprocess.Popen:
+        output = open(log_dir / f"{name}.log", "w") if log_dir else None  # noqa: SIM115
+        process = subprocess.Popen(
+            command, cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT if output else None
+        )
+        stack.processes.append(process)
+        return process
+
+    try:
+        actions = launch(
+            "actions",
+            [rasa, "run", "actions", "--actions", "actions.actions", "--port", str(stack.action_port)],
+        )
+        _wait_until_up(f"{stack.action_url}/health", actions, "the action server", timeout)
+        server = launch(
+            "rasa",
+            [
+                rasa, "run", "--model", str(model), "--endpoints", "endpoints.yml",
+                "--credentials", "credentials.yml", "--interface", "127.0.0.1",
+                "--port", str(stack.rasa_port), *rasa_args,
+            ],
+        )
+        # Rasa loads the model before it listens, so an answer from "/" means ready.
+        _wait_until_up(stack.rasa_url, server, "the Rasa server", timeout)
+    except BaseException:
+        stack.stop()
+        raise
+    return stack
+
+
+def main() -> None:
+    from scripts.train import model_path
+
+    model = model_path()
+    if not model.exists():
+        raise SystemExit("error: no trained model for the current data; run `make train` first")
+    env = environment()
+    print("==> Starting the action server and the Rasa server (loading the model takes a moment)")
+    stack = start(model, env, rasa_args=["--cors", "*"])
+    print(
+        f"""
+IHP Navigator is running.
+  REST       POST {stack.rasa_url}/webhooks/rest/webhook   {{"sender": "me", "message": "hola"}}
+  socket.io  {stack.rasa_url}/socket.io
+  actions    {stack.action_url}/webhook
+  databases  tracker: {env['TRACKER_DB']}  app: {env['DATABASE_URL']}
+Press Ctrl-C to stop."""
+    )
+    try:
+        while all(p.poll() is None for p in stack.processes):
+            time.sleep(1)
+        print("error: a server stopped unexpectedly; stopping the others")
+    except KeyboardInterrupt:
+        print("\n==> Stopping")
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+import pytest
+
+from bot.config import load_settings
+from bot.gazetteer import cached_index, fold
+
+
+@pytest.fixture(scope="module")
+def index():
+    return cached_index(str(load_settings().gazetteer_dir))
+
+
+def entities(index, text):
+    return {(e["entity"], e["value"]) for e in index.entities(text)}
+
+
+@pytest.mark.parametrize(
+    "text, city, state",
+    [
+        ("I live in Philly", "philadelphia", "PA"),
+        ("vivo en Filadelfia", "philadelphia", "PA"),
+        ("я живу в Филадельфии", "philadelphia", "PA"),
+        ("我在费城工作", "philadelphia", "PA"),
+        ("我在費城", "philadelphia", "PA"),
+        ("من در سیاتل زندگی میکنم", "seattle", "WA"),
+        ("أعيش في سياتل", "seattle", "WA"),
+        ("moving to LA soon", "los_angeles", "CA"),
+        ("Denver", "denver", "CO"),
+    ],
+)
+def test_cities_in_every_script_imply_their_state(index, text, city, state):
+    found = entities(index, text)
+    assert ("city", city) in found
+    assert ("us_state", state) in found
+
+
+@pytest.mark.parametrize("text, state", [("MN", "MN"), ("soy enfermera en Minnesota", "MN"), ("在德州", "TX")])
+def test_states_and_abbreviations(index, text, state):
+    assert ("us_state", state) in entities(index, text)
+
+
+def test_explicit_state_wins_over_the_city_default(index):
+    found = entities(index, "Portland, Maine")
+    assert ("us_state", "ME") in found
+    assert ("us_state", "OR") not in found
+
+
+@pytest.mark.parametrize("text", ["ok thanks", "me and my wife in OR", "hi, is it ok?", "in the morning"])
+def test_ordinary_words_are_not_places(index, text):
+    assert not {e for e in entities(index, text) if e[0] in ("city", "us_state")}
+
+
+@pytest.mark.parametrize(
+    "text, profession",
+    [
+        ("I'm a pharmacist", "pharmacist"),
+        ("soy enfermera", "nurse"),
+        ("je suis médecin", "physician"),
+        ("я стоматолог", "dentist"),
+        ("我是药剂师", "pharmacist"),
+        ("أنا ممرضة", "nurse"),
+        ("فیزیوتراپیست هستم", "physical_therapist"),
+        ("nurse ako", "nurse"),
+    ],
+)
+def test_professions(index, text, profession):
+    assert ("profession", profession) in entities(index, text)
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [("in Spanish please", "es"), ("на испанском", "es"), ("بالعربية", "ar"), ("中文", "zh"), ("em inglês", "en")],
+)
+def test_requested_languages(index, text, language):
+    assert ("requested_language", language) in entities(index, text)
+
+
+def test_countries_come_from_cldr_in_every_language(index):
+    assert ("country", "NG") in entities(index, "trained in Nigeria")
+    assert ("country", "EG") in entities(index, "من مصر")
+    assert ("country", "PH") in entities(index, "我来自菲律宾")
+
+
+def test_fold_removes_case_diacritics_and_letter_variants():
+    assert fold("Perú") == fold("peru")
+    assert fold("سياتل") == fold("سیاتل")

@@ -1,0 +1,20 @@
+from bot.tokenizer import split_words
+
+
+def test_han_runs_are_segmented_inside_mixed_text():
+    words = [w for w, _ in split_words("我是nurse在Texas工作", "zh")]
+    assert "nurse" in words and "Texas" in words and "工作" in words
+
+
+def test_offsets_point_into_the_text():
+    text = "Hola, soy enfermera!"
+    for word, start in split_words(text, "es"):
+        assert text[start:start + len(word)] == word
+
+
+def test_punctuation_and_emoji_are_dropped():
+    assert [w for w, _ in split_words("ok!!! 😀 ??", "en")] == ["ok"]
+
+
+def test_persian_zwnj_words_stay_whole():
+    assert "می‌خواهم" in [w for w, _ in split_words("من می‌خواهم کار کنم", "fa")]

@@ -1,0 +1,83 @@
+"""A real assistant for the end-to-end tests: action server + Rasa on free ports, temporary databases.
+
+The Rasa HTTP API is on with a random token so the tests can read which response the bot chose
+(`utter_action`) and in which language, from the tracker's bot events.
+"""
+
+from __future__ import annotations
+
+import secrets
+import socket
+import subprocess
+import sys
+import uuid
+from typing import Any, Dict, List, Optional
+
+import pytest
+import requests
+
+from scripts.run import environment, start
+from scripts.train import model_path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Client:
+    """Talks to the assistant the way a channel does (REST), and reads trackers for assertions."""
+
+    def __init__(self, base_url: str, token: str, database_url: str) -> None:
+        self.base_url = base_url
+        self.token = token
+        self.database_url = database_url
+        self.http = requests.Session()
+
+    def send(self, sender: str, message: Any, metadata: Optional[Dict[str, Any]] = None) -> List[Dict]:
+        body: Dict[str, Any] = {"sender": sender, "message": message}
+        if metadata:
+            body["metadata"] = metadata
+        response = self.http.post(f"{self.base_url}/webhooks/rest/webhook", json=body, timeout=60)
+        response.raise_for_status()
+        return response.json()
+
+    def tracker(self, sender: str) -> Dict[str, Any]:
+        response = self.http.get(
+            f"{self.base_url}/conversations/{sender}/tracker", params={"token": self.token}, timeout=30
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def bot_events_since_last_user(self, sender: str) -> List[Dict[str, Any]]:
+        events = self.tracker(sender)["events"]
+        last_user = max(i for i, e in enumerate(events) if e["event"] == "user")
+        return [e for e in events[last_user:] if e["event"] == "bot"]
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory) -> Client:
+    model = model_path()
+    if not model.exists():
+        pytest.fail("no trained model for the current data: run `make train` (make test does)")
+    var = tmp_path_factory.mktemp("var")
+    env = environment(
+        {
+            "RASA_PORT": str(free_port()),
+            "ACTION_SERVER_PORT": str(free_port()),
+            "TRACKER_DB": str(var / "tracker.db"),
+            "DATABASE_URL": f"sqlite:///{var / 'app.db'}",
+        }
+    )
+    env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{env['ACTION_SERVER_PORT']}/webhook"
+    subprocess.run([sys.executable, "-m", "actions.kb", "load"], env=env, check=True)
+    token = secrets.token_hex(16)
+    stack = start(model, env, rasa_args=["--enable-api", "--auth-token", token], log_dir=var)
+    yield Client(stack.rasa_url, token, env["DATABASE_URL"])
+    stack.stop()
+
+
+@pytest.fixture
+def sender() -> str:
+    return f"test-{uuid.uuid4().hex[:12]}"

@@ -1,0 +1,119 @@
+"""Every topic in every language, profile memory, handoff and fallback, through the REST channel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+import yaml
+
+from actions.store import Store, create_engine
+
+pytestmark = pytest.mark.e2e
+
+SCRIPTS = sorted((Path(__file__).parent / "conversations").glob("*.yml"))
+
+
+def load(path: Path) -> Dict[str, Any]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def topic_cases():
+    for path in SCRIPTS:
+        script = load(path)
+        for turn in script["topics"]:
+            yield pytest.param(script["language"], turn, id=f"{script['language']}-{turn['expect']}")
+
+
+def conversation_cases():
+    for path in SCRIPTS:
+        script = load(path)
+        for name, turns in script["conversations"].items():
+            yield pytest.param(script["language"], turns, id=f"{script['language']}-{name}")
+
+
+def check_turn(assistant, sender: str, language: str, turn: Dict[str, Any]) -> List[Dict]:
+    replies = assistant.send(sender, turn["say"])
+    bot_events = assistant.bot_events_since_last_user(sender)
+    sent = [(e.get("metadata") or {}).get("utter_action") for e in bot_events]
+    assert turn["expect"] in sent, f"{turn['say']!r}: expected {turn['expect']}, bot sent {sent}"
+    event = next(e for e in bot_events if e["metadata"].get("utter_action") == turn["expect"])
+    assert event["metadata"]["language"] == turn.get("language", language)
+    # The REST channel sends each paragraph as its own message.
+    texts = [r.get("text", "").strip() for r in replies]
+    paragraphs = [p.strip() for p in event["text"].split("\n\n") if p.strip()]
+    assert paragraphs and all(p in texts for p in paragraphs), (paragraphs, texts)
+    if "buttons" in turn:
+        assert sum(len(r.get("buttons", [])) for r in replies) == turn["buttons"]
+    return replies
+
+
+@pytest.mark.parametrize("language, turn", topic_cases())
+def test_topic(assistant, sender, language, turn):
+    check_turn(assistant, sender, language, turn)
+
+
+@pytest.mark.parametrize("language, turns", conversation_cases())
+def test_conversation(assistant, sender, language, turns):
+    for turn in turns:
+        check_turn(assistant, sender, language, turn)
+
+
+def test_scripts_cover_every_language():
+    from bot.languages import SUPPORTED_LANGUAGES
+
+    assert sorted(load(p)["language"] for p in SCRIPTS) == sorted(SUPPORTED_LANGUAGES)
+
+
+def test_handoff_is_recorded_before_the_reply(assistant, sender):
+    assistant.send(sender, "I'm a nurse from Kenya, I live in Seattle")
+    replies = assistant.send(sender, "I want to speak with a human case manager")
+    assert replies, "no confirmation"
+    store = Store(create_engine(assistant.database_url))
+    [handoff] = store.handoffs_for(sender)
+    assert handoff["language"] == "en"
+    assert handoff["profile"]["profession"] == "nurse"
+    assert handoff["profile"]["us_state"] == "WA"
+    assert handoff["reason"] == "requested"
+    assert any(handoff["reference"] in r["text"] for r in replies)
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["", "   ", "😀😀😀", "🙏", "a" * 5000, "USMLE? " * 700, "\u0000\u0007 hi", "<script>alert(1)</script>"],
+    ids=["empty", "whitespace", "emoji", "one-emoji", "5000-chars", "long-words", "control", "html"],
+)
+def test_bad_input_gets_a_polite_reply(assistant, sender, message):
+    replies = assistant.send(sender, message)
+    assert replies and all(r.get("text") for r in replies)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Buongiorno, sono un infermiere italiano e vorrei lavorare negli Stati Uniti",
+        "안녕하세요, 저는 한국에서 간호사로 일했어요",
+    ],
+    ids=["italian", "korean"],
+)
+def test_unsupported_language_gets_english_list_of_languages(assistant, sender, message):
+    assistant.send(sender, message)
+    [event] = assistant.bot_events_since_last_user(sender)
+    assert event["metadata"]["utter_action"] == "utter_unsupported_language"
+    assert event["metadata"]["language"] == "en"
+    for autonym in ("Español", "العربية", "فارسی", "Русский", "Українська", "中文", "Tagalog"):
+        assert autonym in event["text"]
+
+
+def test_short_message_keeps_the_conversation_language(assistant, sender):
+    assistant.send(sender, "Здравствуйте, я медсестра из Киева")
+    assistant.send(sender, "ok")
+    events = assistant.bot_events_since_last_user(sender)
+    assert {e["metadata"]["language"] for e in events} == {"ru"}
+
+
+def test_channel_hint_sets_the_first_reply_language(assistant, sender):
+    assistant.send(sender, "ok", metadata={"language": "pt-BR"})
+    [event] = assistant.bot_events_since_last_user(sender)
+    assert event["metadata"]["language"] == "pt"

@@ -1,0 +1,32 @@
+"""Held-out NLU evaluation per language (tests/nlu/<lang>.yml, never used for training).
+
+Fails below 90% intent accuracy in any language and prints the table (the target is 95%; the latest
+figures are in docs/nlu-evaluation.md).
+"""
+
+import asyncio
+
+import pytest
+
+from bot.languages import SUPPORTED_LANGUAGES
+from scripts.evaluate_nlu import evaluate, table
+from scripts.train import model_path
+
+pytestmark = pytest.mark.model
+MINIMUM_ACCURACY = 0.90
+
+
+@pytest.fixture(scope="module")
+def scores():
+    model = model_path()
+    if not model.exists():
+        pytest.fail("no trained model for the current data: run `make train` (make test does)")
+    result = asyncio.run(evaluate(model))
+    print("\n" + table(result))
+    return result
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_intent_accuracy(scores, language):
+    score = scores[language]
+    assert score.accuracy >= MINIMUM_ACCURACY, f"{language}: {score.accuracy:.1%} ({len(score.errors)} errors)"
