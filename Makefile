@@ -21,7 +21,7 @@ $(INSTALLED): requirements/base.in requirements/dev.in requirements/constraints.
 	  exit 1; fi
 	@echo "==> Creating the Python 3.10 virtualenv in $(VENV) (first run: a few minutes)"
 	@[ -x $(PY) ] || $(PYTHON310) -m venv $(VENV)
-	@$(PY) -m pip install --quiet --upgrade pip wheel
+	@$(PY) -m pip install --quiet --upgrade pip
 	@echo "==> Installing pinned requirements (progress below)"
 	@$(PY) -m pip install --progress-bar on -c requirements/constraints.txt \
 	  -r requirements/base.in -r requirements/dev.in 2>&1 | grep -E --line-buffered '^(Collecting|Installing|Successfully|ERROR)' || true

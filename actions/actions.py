@@ -10,6 +10,7 @@ import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
+from sqlalchemy.exc import SQLAlchemyError
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -75,14 +76,19 @@ class ActionAnswerTopic(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
         intent = tracker.latest_message.get("intent", {}).get("name")
-        kb = store()
         profile = profile_of(tracker)
-        if intent == "inform":
-            reply = answers.after_inform(
-                tracker.get_slot("pending_topic"), profile, kb, place_name(tracker, kb)
-            )
-        else:
-            reply = answers.answer(answers.INTENT_TOPICS[intent], profile, kb, place_name(tracker, kb))
+        try:
+            kb = store()
+            if intent == "inform":
+                reply = answers.after_inform(
+                    tracker.get_slot("pending_topic"), profile, kb, place_name(tracker, kb)
+                )
+            else:
+                topic = answers.INTENT_TOPICS[intent]
+                reply = answers.answer(topic, profile, kb, place_name(tracker, kb))
+        except SQLAlchemyError:
+            logger.exception("The knowledge base is unavailable.")
+            reply = answers.Reply().say("utter_temporarily_unavailable")
         return send(dispatcher, reply)
 
 
@@ -137,7 +143,7 @@ class ActionHandoff(Action):
                 profile={k: v for k, v in vars(profile).items() if v},
                 topics=answers.topics_asked(reversed(intents)),
             )
-        except Exception:  # noqa: BLE001 - the person must get an answer whatever the database does
+        except SQLAlchemyError:
             logger.exception("Could not record the handoff.")
             dispatcher.utter_message(response="utter_handoff_failed")
             return events

@@ -53,7 +53,7 @@ class Renderer:
         return formatted
 
     def _program_line(self, language: str, program: Mapping[str, Any]) -> str:
-        services = ", ".join(
+        services = self.catalogs.get(language, msgid("list_separator")).join(
             self.catalogs.get(language, f"service.{code}") for code in program.get("services", [])
         )
         return self.text(

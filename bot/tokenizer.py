@@ -56,11 +56,23 @@ def split_words(text: str, language: Optional[str]) -> List[tuple]:
     return words
 
 
+@functools.lru_cache(maxsize=1)
+def _to_simplified():
+    from opencc import OpenCC
+
+    return OpenCC("t2s").convert
+
+
 def _split_han(text: str, offset: int) -> List[tuple]:
+    """Jieba words of a Han run, in Simplified characters (Traditional input reads the same), with
+    offsets into the original text (the conversion maps character for character)."""
+    simplified = _to_simplified()(text)
+    if len(simplified) != len(text):
+        simplified = text
     pieces = []
     position = 0
-    for piece in _jieba().lcut(text, HMM=False):
-        start = text.index(piece, position)
+    for piece in _jieba().lcut(simplified, HMM=False):
+        start = simplified.index(piece, position)
         position = start + len(piece)
         if _HAS_WORD_CHAR.search(piece):
             pieces.append((piece, offset + start))
@@ -95,6 +107,8 @@ class LanguageAwareTokenizer(Tokenizer):
         return cls(config)
 
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+        # Token texts may be normalised (Traditional → Simplified Chinese); offsets point into the
+        # original text.
         text = message.get(attribute) or ""
         language = detection_of(message).language
         words = split_words(text, language)

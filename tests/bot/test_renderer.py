@@ -14,6 +14,7 @@ CATALOGS = Catalogs(
             "utter_programs": "{programs}",
             "program_line": "• {name} ({location}): {services}. {url}",
             "service.mentoring": "mentoring",
+            "list_separator": ", ",
             "service.courses": "courses",
             "utter_langs": "We speak {languages}.",
         },

@@ -18,3 +18,10 @@ def test_punctuation_and_emoji_are_dropped():
 
 def test_persian_zwnj_words_stay_whole():
     assert "می‌خواهم" in [w for w, _ in split_words("من می‌خواهم کار کنم", "fa")]
+
+
+def test_traditional_chinese_is_read_as_simplified():
+    text = "我是護士"
+    words = split_words(text, "zh")
+    assert "护士" in [w for w, _ in words]
+    assert all(text[start] for _, start in words)
