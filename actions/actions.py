@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
-from sqlalchemy.exc import SQLAlchemyError
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
 
 from actions import answers
 from actions.store import Store, create_engine
@@ -40,7 +40,7 @@ def profile_of(tracker: Tracker) -> answers.Profile:
     )
 
 
-def place_name(tracker: Tracker, kb: Store) -> Optional[str]:
+def place_name(tracker: Tracker, kb: Store) -> str | None:
     """The place as the person wrote it in this message, else its English name."""
     for entity in tracker.latest_message.get("entities", []):
         if entity.get("entity") in PLACE_ENTITIES and entity.get("text"):
@@ -52,7 +52,7 @@ def place_name(tracker: Tracker, kb: Store) -> Optional[str]:
     return entry["name"] if entry else state
 
 
-def user_intents_newest_first(tracker: Tracker) -> List[Optional[str]]:
+def user_intents_newest_first(tracker: Tracker) -> List[str | None]:
     return [
         (event.get("parse_data") or {}).get("intent", {}).get("name")
         for event in reversed(tracker.events)
@@ -60,7 +60,7 @@ def user_intents_newest_first(tracker: Tracker) -> List[Optional[str]]:
     ]
 
 
-def send(dispatcher: CollectingDispatcher, reply: answers.Reply) -> List[Dict[Text, Any]]:
+def send(dispatcher: CollectingDispatcher, reply: answers.Reply) -> List[Dict[str, Any]]:
     for response in reply.responses:
         dispatcher.utter_message(**response)
     return [SlotSet(name, value) for name, value in reply.slots.items()]
@@ -69,12 +69,12 @@ def send(dispatcher: CollectingDispatcher, reply: answers.Reply) -> List[Dict[Te
 class ActionAnswerTopic(Action):
     """Answers a licensing, visa or program question from the knowledge base."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer_topic"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Dict[Text, Any]]:
+    ) -> List[Dict[str, Any]]:
         intent = tracker.latest_message.get("intent", {}).get("name")
         profile = profile_of(tracker)
         try:
@@ -95,12 +95,12 @@ class ActionAnswerTopic(Action):
 class ActionChangeLanguage(Action):
     """Switches to the language the person asked for, or shows the language menu."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_change_language"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Dict[Text, Any]]:
+    ) -> List[Dict[str, Any]]:
         requested = [
             e.get("value")
             for e in tracker.latest_message.get("entities", [])
@@ -121,14 +121,14 @@ class ActionChangeLanguage(Action):
 class ActionHandoff(Action):
     """Records a handoff to a human case manager (durably, first), then confirms it."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_handoff"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Dict[Text, Any]]:
+    ) -> List[Dict[str, Any]]:
         intent = tracker.latest_message.get("intent", {}).get("name")
-        events: List[Dict[Text, Any]] = [SlotSet("handoff_offered", False)]
+        events: List[Dict[str, Any]] = [SlotSet("handoff_offered", False)]
         if intent == "deny":
             dispatcher.utter_message(response="utter_handoff_declined")
             return events
@@ -155,12 +155,12 @@ class ActionHandoff(Action):
 class ActionDefaultFallback(Action):
     """First miss: ask to rephrase. Second miss in a row: offer a human case manager."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_default_fallback"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Dict[Text, Any]]:
+    ) -> List[Dict[str, Any]]:
         misses = answers.consecutive_fallbacks(user_intents_newest_first(tracker))
         if misses >= 2:
             dispatcher.utter_message(response="utter_offer_handoff")

@@ -6,7 +6,7 @@ Nothing here touches Rasa; everything is tested directly (tests/actions/test_ans
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Optional, Protocol
+from typing import Any, Dict, Iterable, List, Protocol
 
 # Intent → topic. Profession topics need a profession; the others do not.
 INTENT_TOPICS = {
@@ -41,7 +41,7 @@ TOPIC_LABELS = {
 
 
 class KnowledgeBase(Protocol):
-    def kb_entry(self, kind: str, key: str) -> Optional[Dict[str, Any]]: ...
+    def kb_entry(self, kind: str, key: str) -> Dict[str, Any] | None: ...
 
     def programs_in_state(self, state: str) -> List[Dict[str, Any]]: ...
 
@@ -53,20 +53,20 @@ class Reply:
     responses: List[Dict[str, Any]] = field(default_factory=list)
     slots: Dict[str, Any] = field(default_factory=dict)
 
-    def say(self, response: str, **arguments: Any) -> "Reply":
+    def say(self, response: str, **arguments: Any) -> Reply:
         self.responses.append({"response": response, **arguments})
         return self
 
 
 @dataclass(frozen=True)
 class Profile:
-    profession: Optional[str] = None
-    us_state: Optional[str] = None
-    city: Optional[str] = None
-    country: Optional[str] = None
+    profession: str | None = None
+    us_state: str | None = None
+    city: str | None = None
+    country: str | None = None
 
 
-def answer(topic: str, profile: Profile, kb: KnowledgeBase, place_name: Optional[str] = None) -> Reply:
+def answer(topic: str, profile: Profile, kb: KnowledgeBase, place_name: str | None = None) -> Reply:
     """The reply for a topic given what we know of the person."""
     if topic in PROFESSION_TOPICS:
         entry = kb.kb_entry("profession", profile.profession) if profile.profession else None
@@ -82,7 +82,7 @@ def answer(topic: str, profile: Profile, kb: KnowledgeBase, place_name: Optional
     return Reply().say(entry["answer"])
 
 
-def programs_reply(profile: Profile, kb: KnowledgeBase, place_name: Optional[str]) -> Reply:
+def programs_reply(profile: Profile, kb: KnowledgeBase, place_name: str | None) -> Reply:
     if not profile.us_state:
         return Reply(slots={"pending_topic": "programs"}).say("utter_ask_location")
     place = place_name or profile.us_state
@@ -97,13 +97,13 @@ def programs_reply(profile: Profile, kb: KnowledgeBase, place_name: Optional[str
     return reply.say("utter_programs_found", place=place, programs=found)
 
 
-def _city_key(name: Optional[str]) -> Optional[str]:
+def _city_key(name: str | None) -> str | None:
     """"St. Paul" → "st_paul", the key the gazetteer uses for cities."""
     return name.lower().replace(".", "").replace(" ", "_") if name else None
 
 
 def after_inform(
-    pending_topic: Optional[str], profile: Profile, kb: KnowledgeBase, place_name: Optional[str] = None
+    pending_topic: str | None, profile: Profile, kb: KnowledgeBase, place_name: str | None = None
 ) -> Reply:
     """The person told us something about themselves: answer what was waiting for it, if anything."""
     if pending_topic:
@@ -111,7 +111,7 @@ def after_inform(
     return Reply().say("utter_profile_noted")
 
 
-def consecutive_fallbacks(user_intents: Iterable[Optional[str]]) -> int:
+def consecutive_fallbacks(user_intents: Iterable[str | None]) -> int:
     """How many of the latest user messages in a row were not understood (newest first)."""
     count = 0
     for intent in user_intents:
@@ -121,7 +121,7 @@ def consecutive_fallbacks(user_intents: Iterable[Optional[str]]) -> int:
     return count
 
 
-def topics_asked(user_intents: Iterable[Optional[str]]) -> List[str]:
+def topics_asked(user_intents: Iterable[str | None]) -> List[str]:
     """English labels of the topics a person asked about, in order, without repeats."""
     labels = [TOPIC_LABELS[INTENT_TOPICS[i]] for i in user_intents if i in INTENT_TOPICS]
     return list(dict.fromkeys(labels))

@@ -11,7 +11,7 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Tuple
 
 import yaml
 
@@ -28,7 +28,7 @@ def _read_yaml(path: Path) -> Dict[str, Any]:
         return yaml.safe_load(handle) or {}
 
 
-def read_kb(kb_dir: Path, gazetteer_dir: Optional[Path] = None) -> Dict[str, Any]:
+def read_kb(kb_dir: Path, gazetteer_dir: Path | None = None) -> Dict[str, Any]:
     kb = {name: _read_yaml(kb_dir / f"{name}.yml") for name in ("professions", "topics", "programs")}
     places = (gazetteer_dir or kb_dir.parent / "gazetteer") / "places.yml"
     kb["places"] = _read_yaml(places) if places.exists() else {}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List
 
 import sqlalchemy as sa
 
@@ -76,7 +76,7 @@ class Store:
             if program_list:
                 conn.execute(programs.insert(), program_list)
 
-    def kb_entry(self, kind: str, key: str) -> Optional[Dict[str, Any]]:
+    def kb_entry(self, kind: str, key: str) -> Dict[str, Any] | None:
         with self.engine.connect() as conn:
             row = conn.execute(
                 sa.select(kb_entries.c.data).where(kb_entries.c.kind == kind, kb_entries.c.key == key)
@@ -102,8 +102,8 @@ class Store:
     def create_handoff(
         self,
         conversation_id: str,
-        channel: Optional[str],
-        language: Optional[str],
+        channel: str | None,
+        language: str | None,
         reason: str,
         profile: Dict[str, Any],
         topics: List[str],

@@ -31,7 +31,7 @@ def babel_locale(language: str) -> Locale:
     return Locale.parse("fil" if language == "tl" else language)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def autonym(language: str) -> str:
     """A language's name in that language, as a menu shows it ("Español", "فارسی", "中文")."""
     name = babel_locale(language).languages.get(language) or babel_locale(language).display_name
@@ -60,7 +60,7 @@ class Catalogs:
         self._messages = messages
 
     @classmethod
-    def load(cls, locales_dir: Path) -> "Catalogs":
+    def load(cls, locales_dir: Path) -> Catalogs:
         messages = {}
         for language in SUPPORTED_LANGUAGES:
             path = po_path(locales_dir, language)

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Text, Tuple
+from typing import Any, Dict, Iterable, List, Tuple
 
 import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -42,6 +42,7 @@ _PRIORITY = (CITY, US_STATE, PROFESSION, REQUESTED_LANGUAGE, COUNTRY)
 _SKIPPED_COUNTRIES = {"US", "UM", "JE", "GE"}
 _SKIPPED_COUNTRY_NAMES = {"mali", "chad", "jordan", "turkey", "oman"}
 
+_ARABIC_PROCLITICS = re.compile(r"^(?:[وف]?(?:ب|ل|ک)?ال|[وف]?[بلک]|[وف])(?=[\u0600-\u06ff])")
 _ABBREVIATION = re.compile(r"[A-Z][A-Z.]{1,4}")
 _WORD_OR_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\W_]+")
 _ARABIC_FOLDS = str.maketrans(
@@ -50,10 +51,18 @@ _ARABIC_FOLDS = str.maketrans(
 
 
 def fold(word: str) -> str:
-    """Case, diacritics and Arabic/Persian letter variants folded away."""
+    """Case, diacritics, Arabic/Persian letter variants and Arabic proclitics folded away.
+
+    Arabic attaches "and", "with", "for", "like" and the article to the next word (بالممرضين, وسياتل);
+    both names and messages lose them here, so whole-word matching still works.
+    """
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return unicodedata.normalize("NFC", stripped).translate(_ARABIC_FOLDS)
+    folded = unicodedata.normalize("NFC", stripped).translate(_ARABIC_FOLDS)
+    match = _ARABIC_PROCLITICS.match(folded)
+    if match and len(folded) - match.end() >= 3:
+        folded = folded[match.end():]
+    return folded
 
 
 def words_with_offsets(text: str) -> List[Tuple[str, int, int]]:
@@ -157,23 +166,25 @@ def _load_yaml(path: Path) -> Dict[str, Any]:
 
 def _cldr_names() -> Tuple[Dict[Tuple[str, str], set], Dict[Tuple[str, str], set]]:
     """Country and language names in every supported language, from Babel's CLDR data."""
-    from babel import Locale
+    from bot.catalog import babel_locale
 
     countries: Dict[Tuple[str, str], set] = {}
     language_names: Dict[Tuple[str, str], set] = {}
     for code in languages.SUPPORTED_LANGUAGES:
-        locale = Locale.parse("fil" if code == "tl" else code)
+        locale = babel_locale(code)
         for territory, name in locale.territories.items():
-            if len(territory) == 2 and territory.isalpha() and territory not in _SKIPPED_COUNTRIES:
-                if fold(name) not in _SKIPPED_COUNTRY_NAMES:
-                    countries.setdefault((COUNTRY, territory), set()).add(name)
+            is_country = len(territory) == 2 and territory.isalpha()
+            if (
+                is_country
+                and territory not in _SKIPPED_COUNTRIES
+                and fold(name) not in _SKIPPED_COUNTRY_NAMES
+            ):
+                countries.setdefault((COUNTRY, territory), set()).add(name)
         for target in languages.SUPPORTED_LANGUAGES:
             name = locale.languages.get("fil" if target == "tl" else target)
             if name:
                 language_names.setdefault((REQUESTED_LANGUAGE, target), set()).add(name)
-        language_names.setdefault((REQUESTED_LANGUAGE, code), set()).add(
-            Locale.parse("fil" if code == "tl" else code).display_name
-        )
+        language_names.setdefault((REQUESTED_LANGUAGE, code), set()).add(locale.display_name)
     return countries, language_names
 
 
@@ -225,22 +236,22 @@ def cached_index(directory: str) -> GazetteerIndex:
 class GazetteerEntityExtractor(GraphComponent, EntityExtractorMixin):
     """Finds places, professions, countries and language names in every language."""
 
-    def __init__(self, directory: Optional[str]) -> None:
+    def __init__(self, directory: str | None) -> None:
         self._directory = directory
-        self._index: Optional[GazetteerIndex] = None
+        self._index: GazetteerIndex | None = None
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {"directory": None}
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "GazetteerEntityExtractor":
+    ) -> GazetteerEntityExtractor:
         return cls(config.get("directory"))
 
     @property

@@ -8,7 +8,7 @@ entity, so the slot keeps its value.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -42,11 +42,11 @@ class LanguageIdentifier(GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "LanguageIdentifier":
+    ) -> LanguageIdentifier:
         languages.warm_up()
         return cls()
 
@@ -55,7 +55,7 @@ class LanguageIdentifier(GraphComponent):
         return None
 
     @staticmethod
-    def required_packages() -> List[Text]:
+    def required_packages() -> List[str]:
         return ["lingua"]
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -86,11 +86,11 @@ class LanguageDecision(GraphComponent, EntityExtractorMixin):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "LanguageDecision":
+    ) -> LanguageDecision:
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Sequence, Tuple
 
 SUPPORTED_LANGUAGES = ("en", "es", "fr", "ar", "fa", "ru", "uk", "pt", "zh", "tl")
 UNSUPPORTED = "unsupported"
@@ -60,7 +60,7 @@ class Detection:
     conversation to that language.
     """
 
-    language: Optional[str]
+    language: str | None
     confidence: float
     reliable: bool
 
@@ -130,7 +130,7 @@ def detect(text: str) -> Detection:
     return _latin(stripped, len(words))
 
 
-def _script_of(word: str) -> Optional[str]:
+def _script_of(word: str) -> str | None:
     for name, pattern in (
         ("han", _HAN),
         ("arabic", _ARABIC_SCRIPT),
@@ -143,7 +143,7 @@ def _script_of(word: str) -> Optional[str]:
     return None
 
 
-def _dominant_script(words) -> Optional[str]:
+def _dominant_script(words) -> str | None:
     """The script of the sentence. English terms mixed into Russian, Arabic or Chinese text are
     common ("я nurse в Texas"), the reverse is rare: a non-Latin script wins from a third of the words
     (a Han word counts for each two characters)."""
@@ -237,9 +237,10 @@ class DomainLanguageModel:
 
     def probabilities(self, text: str) -> Dict[str, float]:
         features = self._vectorizer.transform([_strip_neutral(text)])
-        return dict(zip(self._model.classes_, self._model.predict_proba(features)[0]))
+        return dict(zip(self._model.classes_, self._model.predict_proba(features)[0], strict=True))
 
 
+@functools.lru_cache(maxsize=2)
 def training_corpus(nlu_dir: Path) -> Tuple[List[str], List[str]]:
     """Every training example of data/nlu/<lang>/, labelled with its language."""
     import yaml
@@ -265,7 +266,7 @@ def _domain_model() -> DomainLanguageModel:
 
 
 def conversation_language(
-    slot_value: Optional[str], hint: Optional[str], default: str = "en"
+    slot_value: str | None, hint: str | None, default: str = "en"
 ) -> str:
     """The language to answer in: the conversation's, else the channel's hint, else the default."""
     for candidate in (slot_value, normalise_hint(hint), default):
@@ -274,7 +275,7 @@ def conversation_language(
     return "en"
 
 
-def normalise_hint(hint: Optional[str]) -> Optional[str]:
+def normalise_hint(hint: str | None) -> str | None:
     """Maps a channel's language tag (Telegram `pt-br`, a page's `zh-Hant`) onto a supported code."""
     if not hint or not isinstance(hint, str):
         return None

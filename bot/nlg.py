@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict
 
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 HINT_METADATA_KEYS = ("language", "language_code", "lang")
 
 
-def language_hint(tracker: DialogueStateTracker) -> Optional[str]:
+def language_hint(tracker: DialogueStateTracker) -> str | None:
     """The channel's hint (Telegram language_code, the widget's page language) from the last message."""
     latest = tracker.latest_message
     metadata = (latest.metadata if latest else None) or {}
@@ -29,7 +29,7 @@ def language_hint(tracker: DialogueStateTracker) -> Optional[str]:
     return None
 
 
-def tentative_language(tracker: DialogueStateTracker) -> Optional[str]:
+def tentative_language(tracker: DialogueStateTracker) -> str | None:
     """What the last message looked like, even when too short to switch languages ("gracias")."""
     latest = tracker.latest_message
     parse_data = (latest.parse_data if latest else None) or {}
@@ -46,7 +46,7 @@ class CatalogNLG(TemplatedNaturalLanguageGenerator):
     def __init__(self, endpoint_config: Any = None, domain: Any = None) -> None:
         super().__init__(domain.responses if domain else {})
         self._settings = load_settings()
-        self._renderer: Optional[Renderer] = None
+        self._renderer: Renderer | None = None
 
     @property
     def renderer(self) -> Renderer:
@@ -56,11 +56,11 @@ class CatalogNLG(TemplatedNaturalLanguageGenerator):
 
     async def generate(
         self,
-        utter_action: Text,
+        utter_action: str,
         tracker: DialogueStateTracker,
-        output_channel: Text,
+        output_channel: str,
         **kwargs: Any,
-    ) -> Optional[Dict[Text, Any]]:
+    ) -> Dict[str, Any] | None:
         variations = self.responses.get(utter_action)
         if not variations:
             logger.error("No response %r in the domain.", utter_action)

@@ -8,7 +8,7 @@ action ever builds a sentence.
 from __future__ import annotations
 
 import string
-from typing import Any, Dict, Iterable, List, Mapping, Optional
+from typing import Any, Dict, Iterable, List, Mapping
 
 from bot.catalog import RIGHT_TO_LEFT, Catalogs, autonym, msgid
 from bot.languages import SUPPORTED_LANGUAGES
@@ -32,7 +32,7 @@ class Renderer:
     def __init__(self, catalogs: Catalogs) -> None:
         self.catalogs = catalogs
 
-    def text(self, language: str, message_id: str, arguments: Optional[Mapping[str, Any]] = None) -> str:
+    def text(self, language: str, message_id: str, arguments: Mapping[str, Any] | None = None) -> str:
         template = self.catalogs.get(language, message_id)
         values = _Arguments(self._format_arguments(language, arguments or {}))
         return string.Formatter().vformat(template, (), values)
@@ -71,8 +71,8 @@ class Renderer:
         self,
         template: Mapping[str, Any],
         language: str,
-        arguments: Optional[Mapping[str, Any]] = None,
-        channel: Optional[str] = None,
+        arguments: Mapping[str, Any] | None = None,
+        channel: str | None = None,
     ) -> Dict[str, Any]:
         """One domain response variation → a Rasa message dict in the given language."""
         # A response may fix its language (the unsupported-language notice is always English), and an
@@ -99,7 +99,7 @@ class Renderer:
         return self.text(language, title)
 
 
-def _supported(language: Any) -> Optional[str]:
+def _supported(language: Any) -> str | None:
     return language if language in SUPPORTED_LANGUAGES else None
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -25,7 +25,7 @@ _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _HAS_WORD_CHAR = re.compile(r"\w")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def blank_pipeline(language: str):
     """A tokenizer-only spaCy pipeline for a language ("xx" for any other)."""
     import spacy
@@ -43,7 +43,7 @@ def _jieba():
     return jieba
 
 
-def split_words(text: str, language: Optional[str]) -> List[tuple]:
+def split_words(text: str, language: str | None) -> List[tuple]:
     """Returns (word, start) pairs; punctuation-only and emoji tokens are dropped."""
     words: List[tuple] = []
     for token in blank_pipeline(language or "xx").tokenizer(text):
@@ -84,7 +84,7 @@ class LanguageAwareTokenizer(Tokenizer):
     """Tokenizes with the rules of the language the identifier found."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {
             "intent_tokenization_flag": False,
             "intent_split_symbol": "_",
@@ -93,20 +93,20 @@ class LanguageAwareTokenizer(Tokenizer):
         }
 
     @staticmethod
-    def required_packages() -> List[Text]:
+    def required_packages() -> List[str]:
         return ["spacy", "jieba"]
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "LanguageAwareTokenizer":
+    ) -> LanguageAwareTokenizer:
         return cls(config)
 
-    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+    def tokenize(self, message: Message, attribute: str) -> List[Token]:
         # Token texts may be normalised (Traditional → Simplified Chinese); offsets point into the
         # original text.
         text = message.get(attribute) or ""

@@ -24,7 +24,7 @@ KEYWORDS = {"msgid": None}
 
 def extract_template() -> Catalog:
     template = Catalog(project="IHP Navigator", domain=DOMAIN)
-    for filename, lineno, message, comments, context in extract_from_dir(
+    for filename, lineno, message, comments, _context in extract_from_dir(
         str(PROJECT_ROOT), METHOD_MAP, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",)
     ):
         template.add(message, locations=[(filename, lineno)], auto_comments=comments)

@@ -11,7 +11,7 @@ import json
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Tuple
 
 from bot.config import PROJECT_ROOT
 from bot.languages import SUPPORTED_LANGUAGES
@@ -37,7 +37,7 @@ def held_out_examples(language: str) -> List[Tuple[str, str]]:
     return [(m.get("text"), m.get("intent")) for m in data.intent_examples]
 
 
-def score(language: str, gold: List[str], predicted: List[str], detected: List[Optional[str]], texts):
+def score(language: str, gold: List[str], predicted: List[str], detected: List[str | None], texts):
     from sklearn.metrics import accuracy_score, f1_score
 
     return LanguageScore(
@@ -46,7 +46,7 @@ def score(language: str, gold: List[str], predicted: List[str], detected: List[O
         accuracy=accuracy_score(gold, predicted),
         macro_f1=f1_score(gold, predicted, average="macro", zero_division=0),
         language_id_accuracy=sum(1 for d in detected if d == language) / max(len(detected), 1),
-        errors=[(t, g, p) for t, g, p in zip(texts, gold, predicted) if g != p],
+        errors=[(t, g, p) for t, g, p in zip(texts, gold, predicted, strict=True) if g != p],
     )
 
 
@@ -81,6 +81,26 @@ def table(scores: Dict[str, LanguageScore]) -> str:
     return "\n".join(lines)
 
 
+def markdown_page(scores: Dict[str, LanguageScore], model: Path) -> str:
+    import datetime as dt
+
+    total = sum(s.examples for s in scores.values())
+    mean = sum(s.accuracy for s in scores.values()) / len(scores)
+    return f"""# Held-out NLU evaluation
+
+Written by `python -m scripts.evaluate_nlu --markdown docs/nlu-evaluation.md` on {dt.date.today()}
+(model `{model.name}`). The held-out data (`tests/nlu/<lang>.yml`, {total} utterances) was written
+separately from the training data; sentences that also occur in the training data are removed from it
+(`tests/test_data.py` checks this). "Language id" is the share of held-out utterances whose language
+the identifier names on its own, without the conversation's context (short messages such as "ok"
+keep the conversation's language in a real conversation).
+
+{table(scores)}
+
+Mean intent accuracy: {mean:.1%}. Predictions below the fallback threshold count as errors.
+"""
+
+
 def main() -> None:
     from scripts.train import model_path
 
@@ -88,6 +108,7 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=None, help="write the scores here")
     parser.add_argument("--errors", action="store_true", help="list misclassified examples")
+    parser.add_argument("--markdown", type=Path, default=None, help="write the table as a Markdown page")
     args = parser.parse_args()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     scores = asyncio.run(evaluate(args.model or model_path()))
@@ -98,6 +119,8 @@ def main() -> None:
                 print(f"  {s.language}  {gold:>26} → {predicted:<26} {text}")
     if args.json:
         args.json.write_text(json.dumps({k: asdict(v) for k, v in scores.items()}, indent=2))
+    if args.markdown:
+        args.markdown.write_text(markdown_page(scores, args.model or model_path()), encoding="utf-8")
 
 
 if __name__ == "__main__":

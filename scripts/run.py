@@ -14,7 +14,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Sequence
 
 from bot.config import PROJECT_ROOT
 
@@ -48,7 +48,7 @@ class Stack:
                 process.wait()
 
 
-def environment(overrides: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+def environment(overrides: Dict[str, str] | None = None) -> Dict[str, str]:
     """The environment for both servers: the caller's, with defaults for what is unset."""
     var = PROJECT_ROOT / "var"
     var.mkdir(exist_ok=True)
@@ -83,7 +83,7 @@ def start(
     model: Path,
     env: Dict[str, str],
     rasa_args: Sequence[str] = (),
-    log_dir: Optional[Path] = None,
+    log_dir: Path | None = None,
     timeout: float = 240,
 ) -> Stack:
     """Starts the action server and Rasa, waits until both answer, returns the stack."""

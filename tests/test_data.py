@@ -18,7 +18,8 @@ MIN_HELD_OUT_EXAMPLES = 10
 def examples(path: Path) -> Counter:
     counts: Counter = Counter()
     for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
-        counts[item["intent"]] += sum(1 for line in item["examples"].splitlines() if line.strip().startswith("- "))
+        lines = item["examples"].splitlines()
+        counts[item["intent"]] += sum(1 for line in lines if line.strip().startswith("- "))
     return counts
 
 

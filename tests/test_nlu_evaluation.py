@@ -29,4 +29,6 @@ def scores():
 @pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
 def test_intent_accuracy(scores, language):
     score = scores[language]
-    assert score.accuracy >= MINIMUM_ACCURACY, f"{language}: {score.accuracy:.1%} ({len(score.errors)} errors)"
+    assert score.accuracy >= MINIMUM_ACCURACY, (
+        f"{language}: {score.accuracy:.1%} ({len(score.errors)} errors)"
+    )

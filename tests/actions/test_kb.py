@@ -56,7 +56,8 @@ def test_programs_by_state(store, state, expected):
 
 def test_every_seed_program_is_in_the_kb(kb):
     ids = {p["id"] for p in kb["programs"]["programs"]}
-    seeds = {"ucla_img", "mn_img_program", "whitetulip", "gt_docs", "timga", "drexel_reentry", "cpep", "kstar",
+    seeds = {"ucla_img", "mn_img_program", "whitetulip", "gt_docs", "timga", "drexel_reentry", "cpep",
+             "kstar",
              "wbc_puget_sound", "wbc_northwest_washington", "wbc_colorado", "wbc_suburban_maryland",
              "welcoming_center_philadelphia", "wbc_syracuse", "wbc_rhode_island", "nmrc_maine"}
     assert seeds <= ids

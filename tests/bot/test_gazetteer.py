@@ -33,7 +33,9 @@ def test_cities_in_every_script_imply_their_state(index, text, city, state):
     assert ("us_state", state) in found
 
 
-@pytest.mark.parametrize("text, state", [("MN", "MN"), ("soy enfermera en Minnesota", "MN"), ("在德州", "TX")])
+@pytest.mark.parametrize(
+    "text, state", [("MN", "MN"), ("soy enfermera en Minnesota", "MN"), ("在德州", "TX")]
+)
 def test_states_and_abbreviations(index, text, state):
     assert ("us_state", state) in entities(index, text)
 
@@ -68,7 +70,8 @@ def test_professions(index, text, profession):
 
 @pytest.mark.parametrize(
     "text, language",
-    [("in Spanish please", "es"), ("на испанском", "es"), ("بالعربية", "ar"), ("中文", "zh"), ("em inglês", "en")],
+    [("in Spanish please", "es"), ("на испанском", "es"), ("بالعربية", "ar"), ("中文", "zh"),
+     ("em inglês", "en")],
 )
 def test_requested_languages(index, text, language):
     assert ("requested_language", language) in entities(index, text)
@@ -83,3 +86,9 @@ def test_countries_come_from_cldr_in_every_language(index):
 def test_fold_removes_case_diacritics_and_letter_variants():
     assert fold("Perú") == fold("peru")
     assert fold("سياتل") == fold("سیاتل")
+
+
+def test_arabic_proclitics_do_not_hide_names(index):
+    assert ("profession", "nurse") in entities(index, "ما هو الموقع الرسمي الخاص بالممرضين؟")
+    assert ("us_state", "TX") in entities(index, "اعيش بتكساس")
+    assert ("city", "boston") in entities(index, "بوسطن فيها مركز مساعدة؟")

@@ -11,7 +11,7 @@ import socket
 import subprocess
 import sys
 import uuid
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 import pytest
 import requests
@@ -35,7 +35,7 @@ class Client:
         self.database_url = database_url
         self.http = requests.Session()
 
-    def send(self, sender: str, message: Any, metadata: Optional[Dict[str, Any]] = None) -> List[Dict]:
+    def send(self, sender: str, message: Any, metadata: Dict[str, Any] | None = None) -> List[Dict]:
         body: Dict[str, Any] = {"sender": sender, "message": message}
         if metadata:
             body["metadata"] = metadata
