@@ -2,8 +2,10 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-PYENV_PYTHON := $(shell command -v pyenv >/dev/null 2>&1 && echo "$$(pyenv root)/versions/3.10.13/bin/python3.10")
-PYTHON310 ?= $(shell for p in "$(PYENV_PYTHON)" python3.10; do [ -n "$$p" ] && command -v "$$p" >/dev/null 2>&1 && echo "$$p" && break; done)
+# Python 3.10 for Rasa 3.6: pyenv's 3.10.13 (found even when pyenv is not on PATH), else python3.10.
+PYENV_ROOT_DIR := $(shell pyenv root 2>/dev/null || echo "$${PYENV_ROOT:-$$HOME/.pyenv}")
+PYTHON310 ?= $(shell for p in "$(PYENV_ROOT_DIR)/versions/3.10.13/bin/python3.10" python3.10; do \
+  command -v "$$p" >/dev/null 2>&1 && echo "$$p" && break; done)
 VENV := .venv
 PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
@@ -40,13 +42,13 @@ run: train kb ## Start action server + Rasa (REST, socket.io) and print the URLs
 	@$(PY) -m scripts.run
 
 validate: $(INSTALLED) ## rasa data validate
-	@$(RASA) data validate --fail-on-warnings=false
+	@$(RASA) data validate --data data/nlu data/rules --domain domain.yml
 
 test: train ## Run every test (unit, data validation, catalogs, NLU per language, end to end)
 	@$(PY) -m pytest
 
 test-unit: $(INSTALLED) ## Unit tests only (no trained model, no servers)
-	@$(PY) -m pytest -m "not model"
+	@$(PY) -m pytest -m "not model and not e2e"
 
 evaluate-nlu: train ## Intent accuracy and macro-F1 per language on the held-out data
 	@$(PY) -m scripts.evaluate_nlu

@@ -44,7 +44,8 @@ _SKIPPED_COUNTRY_NAMES = {"mali", "chad", "jordan", "turkey", "oman"}
 
 _ARABIC_PROCLITICS = re.compile(r"^(?:[وف]?(?:ب|ل|ک)?ال|[وف]?[بلک]|[وف])(?=[\u0600-\u06ff])")
 _ABBREVIATION = re.compile(r"[A-Z][A-Z.]{1,4}")
-_WORD_OR_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\W_]+")
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD_OR_HAN = re.compile(f"[{_HAN}]|[^\\W_{_HAN}]+")
 _ARABIC_FOLDS = str.maketrans(
     {"ي": "ی", "ى": "ی", "ك": "ک", "أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ـ": None, "\u200c": None}
 )

@@ -1,4 +1,5 @@
-"""A message with no word the assistant has ever seen is not understood, however confident DIET is.
+"""A Latin-script message with no word the assistant has ever seen is not understood, however
+confident DIET is.
 
 Keyboard mashing ("zxqv blorp wug") gets a confident but meaningless intent from any classifier; here
 it becomes `nlu_fallback`, so the person is asked to rephrase (and offered a human after two misses).
@@ -8,6 +9,7 @@ The vocabulary is every word of the training data (data/nlu/) plus the gazetteer
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any, Dict, FrozenSet, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -22,6 +24,7 @@ from bot.gazetteer import fold, words_with_offsets
 from bot.language_identifier import FALLBACK_INTENT
 
 _GAZETTEER_EXTRACTOR = "GazetteerEntityExtractor"
+_LATIN_WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f]+")
 
 
 @functools.lru_cache(maxsize=1)
@@ -33,9 +36,15 @@ def training_vocabulary() -> FrozenSet[str]:
 
 
 def has_known_word(words: List[str], vocabulary: FrozenSet[str]) -> bool:
-    """True when a message has no letters at all (emoji, numbers) or at least one known word."""
+    """False only for Latin-script text none of whose words we know (keyboard mashing).
+
+    Other scripts are left to the classifier: Arabic, Persian or Russian words carry attached
+    pronouns and endings, so a real message can consist of forms the training data never had.
+    """
     alphabetic = [w for w in words if any(ch.isalpha() for ch in w)]
-    return not alphabetic or any(fold(w) in vocabulary for w in alphabetic)
+    if not alphabetic or not all(_LATIN_WORD.fullmatch(w) for w in alphabetic):
+        return True
+    return any(fold(w) in vocabulary for w in alphabetic)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

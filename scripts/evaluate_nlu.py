@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -44,7 +45,8 @@ def score(language: str, gold: List[str], predicted: List[str], detected: List[s
         language=language,
         examples=len(gold),
         accuracy=accuracy_score(gold, predicted),
-        macro_f1=f1_score(gold, predicted, average="macro", zero_division=0),
+        # Averaged over the intents of the data: "not understood" is an error, not a class.
+        macro_f1=f1_score(gold, predicted, labels=sorted(set(gold)), average="macro", zero_division=0),
         language_id_accuracy=sum(1 for d in detected if d == language) / max(len(detected), 1),
         errors=[(t, g, p) for t, g, p in zip(texts, gold, predicted, strict=True) if g != p],
     )
@@ -111,6 +113,9 @@ def main() -> None:
     parser.add_argument("--markdown", type=Path, default=None, help="write the table as a Markdown page")
     args = parser.parse_args()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    from rasa.utils.common import configure_logging_and_warnings
+
+    configure_logging_and_warnings(logging.WARNING)
     scores = asyncio.run(evaluate(args.model or model_path()))
     print(table(scores))
     if args.errors:

@@ -92,3 +92,7 @@ def test_arabic_proclitics_do_not_hide_names(index):
     assert ("profession", "nurse") in entities(index, "ما هو الموقع الرسمي الخاص بالممرضين؟")
     assert ("us_state", "TX") in entities(index, "اعيش بتكساس")
     assert ("city", "boston") in entities(index, "بوسطن فيها مركز مساعدة؟")
+
+
+def test_latin_words_inside_chinese_text_are_found(index):
+    assert ("us_state", "TX") in entities(index, "我在Texas工作")

@@ -62,3 +62,16 @@ async def test_buttons_are_translated_and_unknown_responses_give_nothing():
     assert message["buttons"][0]["payload"] == "/request_human"
     assert message["buttons"][0]["title"] != "button.human"
     assert await nlg.generate("utter_nothing", tracker(), "rest") is None
+
+
+async def test_a_message_not_understood_says_nothing_about_the_language():
+    events = [
+        UserUttered(
+            "zxqv blorp",
+            intent={"name": "nlu_fallback", "confidence": 1.0},
+            parse_data={"intent": {"name": "nlu_fallback"}, "language_detection": {"language": "fr"}},
+        )
+    ]
+    t = DialogueStateTracker.from_events("s", events, slots=DOMAIN.slots)
+    message = await CatalogNLG(domain=DOMAIN).generate("utter_greet", t, "rest")
+    assert message["language"] == "en"
