@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 INSTALLED := $(VENV)/.installed
 
-.PHONY: help install train kb run test test-unit validate evaluate-nlu lint catalogs clean
+.PHONY: help install train kb run test test-unit validate evaluate-nlu bench lint catalogs clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -53,8 +53,11 @@ test-unit: $(INSTALLED) ## Unit tests only (no trained model, no servers)
 evaluate-nlu: train ## Intent accuracy and macro-F1 per language on the held-out data
 	@$(PY) -m scripts.evaluate_nlu
 
+bench: train ## Benchmarks beside a Rasa baseline → bench/results/ (not part of make test)
+	@$(PY) -m bench.run
+
 lint: $(INSTALLED) ## ruff
-	@$(VENV)/bin/ruff check bot actions scripts tests
+	@$(VENV)/bin/ruff check bot actions scripts bench tests
 
 catalogs: $(INSTALLED) ## Extract message ids and update every language's catalog (Babel)
 	@$(PY) -m scripts.catalogs
