@@ -26,6 +26,14 @@ UNSUPPORTED_LANGUAGE_INTENT = "unsupported_language"
 FALLBACK_INTENT = "nlu_fallback"
 
 
+def override_intent(message: Message, name: str) -> None:
+    """Replaces the classifier's intent (a rule knows better), keeping the rest of the ranking."""
+    intent = {"name": name, "confidence": 1.0}
+    ranking = [intent] + [r for r in message.get(INTENT_RANKING_KEY, []) if r["name"] != name]
+    message.set(INTENT, intent, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
+
 def detection_of(message: Message) -> languages.Detection:
     """The detection stored on a message, or a fresh one (training examples have none)."""
     stored = message.get(DETECTION_KEY)
@@ -98,7 +106,7 @@ class LanguageDecision(GraphComponent, EntityExtractorMixin):
             detection = message.get(DETECTION_KEY) or {}
             language = detection.get("language")
             if language == languages.UNSUPPORTED:
-                self._override_intent(message)
+                override_intent(message, UNSUPPORTED_LANGUAGE_INTENT)
             elif (
                 detection.get("reliable")
                 and language in languages.SUPPORTED_LANGUAGES
@@ -114,12 +122,3 @@ class LanguageDecision(GraphComponent, EntityExtractorMixin):
                 entities = message.get(ENTITIES, []) + self.add_extractor_name([entity])
                 message.set(ENTITIES, entities, add_to_output=True)
         return messages
-
-    @staticmethod
-    def _override_intent(message: Message) -> None:
-        intent = {"name": UNSUPPORTED_LANGUAGE_INTENT, "confidence": 1.0}
-        message.set(INTENT, intent, add_to_output=True)
-        ranking = [intent] + [
-            r for r in message.get(INTENT_RANKING_KEY, []) if r["name"] != intent["name"]
-        ]
-        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

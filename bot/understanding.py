@@ -16,12 +16,12 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import languages
 from bot.gazetteer import fold, words_with_offsets
-from bot.language_identifier import FALLBACK_INTENT
+from bot.language_identifier import FALLBACK_INTENT, override_intent
 
 _GAZETTEER_EXTRACTOR = "GazetteerEntityExtractor"
 _LATIN_WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f]+")
@@ -69,10 +69,5 @@ class UnknownWordsClassifier(GraphComponent):
                 continue
             words = [word for word, _, _ in words_with_offsets(message.get(TEXT) or "")]
             if words and not has_known_word(words, vocabulary):
-                intent = {"name": FALLBACK_INTENT, "confidence": 1.0}
-                ranking = [intent] + [
-                    r for r in message.get(INTENT_RANKING_KEY, []) if r["name"] != FALLBACK_INTENT
-                ]
-                message.set(INTENT, intent, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+                override_intent(message, FALLBACK_INTENT)
         return messages
