@@ -84,15 +84,6 @@ def validate(kb: Dict[str, Any], response_names: set) -> List[str]:
     return errors
 
 
-def service_codes(kb: Dict[str, Any]) -> List[str]:
-    return sorted({code for p in kb["programs"].get("programs") or [] for code in p["services"]})
-
-
-def profession_keys(kb: Dict[str, Any]) -> List[str]:
-    professions = kb["professions"]
-    return sorted(set(professions.get("professions") or {}) | set(professions.get("aliases") or {}))
-
-
 def rows_for(kb: Dict[str, Any]) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
     """KB entries and program rows as the store expects them."""
 

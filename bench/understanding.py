@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from typing import Dict, List, Tuple
+from typing import Dict
 
 from bot.config import load_settings
 from bot.gazetteer import cached_index
@@ -59,6 +59,3 @@ def understanding() -> Dict:
         ],
     }
 
-
-def top_confusions(result: Dict, limit: int = 10) -> List[Tuple[str, str, int]]:
-    return [(c["gold"], c["predicted"], c["count"]) for c in result["confusions"][:limit]]

@@ -67,9 +67,6 @@ class Catalogs:
             messages[language] = read_catalog(path) if path.exists() else {}
         return cls(messages)
 
-    def has(self, language: str, message_id: str) -> bool:
-        return message_id in self._messages.get(language, {})
-
     def get(self, language: str, message_id: str) -> str:
         """The message in a language, else in English; an unknown id is a programming error."""
         for candidate in (language, SOURCE_LANGUAGE):
