@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 INSTALLED := $(VENV)/.installed
 
-.PHONY: help install train kb run test test-unit validate evaluate-nlu bench lint catalogs clean
+.PHONY: help install train kb run test test-unit validate evaluate-nlu tune-nlu bench lint catalogs clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -50,8 +50,12 @@ test: train ## Run every test (unit, data validation, catalogs, NLU per language
 test-unit: $(INSTALLED) ## Unit tests only (no trained model, no servers)
 	@$(PY) -m pytest -m "not model and not e2e"
 
-evaluate-nlu: train ## Intent accuracy and macro-F1 per language on the held-out data
+evaluate-nlu: train ## Intent accuracy, macro-F1 and language identification per language on the held-out data
 	@$(PY) -m scripts.evaluate_nlu
+
+CONFIGS ?= config.yml
+tune-nlu: $(INSTALLED) ## Compare NLU configs on a split of the training data: make tune-nlu CONFIGS="a.yml b.yml"
+	@$(PY) -m scripts.tune_nlu $(CONFIGS)
 
 bench: train ## Benchmarks beside a Rasa baseline → bench/results/ (not part of make test)
 	@$(PY) -m bench.run

@@ -12,6 +12,8 @@ from typing import Any, Dict, Iterable, List
 
 import sqlalchemy as sa
 
+from bot import database
+
 metadata = sa.MetaData()
 
 kb_entries = sa.Table(
@@ -53,7 +55,7 @@ handoffs = sa.Table(
 
 
 def create_engine(url: str) -> sa.engine.Engine:
-    engine = sa.create_engine(url, future=True, pool_pre_ping=True)
+    engine = database.create_engine(url, future=True, pool_pre_ping=True)
     metadata.create_all(engine)
     return engine
 

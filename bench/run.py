@@ -142,12 +142,12 @@ def train_ours(skip: bool) -> Dict[str, float]:
 
     figures = {}
     if not skip:
-        log("IHP Navigator: training from scratch (into a temporary folder)")
+        log("IHP Navigator: training from scratch (into a temporary folder, with an empty Rasa cache)")
         with tempfile.TemporaryDirectory() as out:
             figures["training_s"] = round(timed(
                 [RASA, "train", "--config", "config.yml", "--domain", "domain.yml", "--data", "data/nlu",
                  "data/rules", "--out", out, "--fixed-model-name", "scratch"],
-                PROJECT_ROOT, environment(),
+                PROJECT_ROOT, environment({"RASA_CACHE_DIRECTORY": str(Path(out) / "cache")}),
             ), 1)
     if not model_path().exists():
         subprocess.run(

@@ -50,7 +50,9 @@ def understanding() -> Dict:
     return {
         "intents": {
             lang: {"examples": s.examples, "accuracy": round(s.accuracy, 4), "macro_f1": round(s.macro_f1, 4),
-                   "language_id_accuracy": round(s.language_id_accuracy, 4)}
+                   "language_id_accuracy": round(s.language_id_accuracy, 4),
+                   "conversation_kept": round(s.conversation_kept, 4),
+                   "conversation_switched": round(s.conversation_switched, 4)}
             for lang, s in scores.items()
         },
         "entities": entity_scores(),

@@ -21,6 +21,8 @@ from rasa.shared.nlu.training_data.message import Message
 from bot import languages
 
 DETECTION_KEY = "language_detection"
+# Set by bot.understanding.UnknownWordsClassifier on keyboard mashing, which often looks like some language.
+UNKNOWN_WORDS_KEY = "unknown_words"
 LANGUAGE_ENTITY = "language"
 UNSUPPORTED_LANGUAGE_INTENT = "unsupported_language"
 FALLBACK_INTENT = "nlu_fallback"
@@ -38,7 +40,9 @@ def detection_of(message: Message) -> languages.Detection:
     """The detection stored on a message, or a fresh one (training examples have none)."""
     stored = message.get(DETECTION_KEY)
     if stored:
-        return languages.Detection(stored["language"], stored["confidence"], stored["reliable"])
+        return languages.Detection(
+            stored["language"], stored["confidence"], stored["reliable"], stored.get("by_script", False)
+        )
     return languages.detect(message.get(TEXT) or "")
 
 
@@ -75,6 +79,7 @@ class LanguageIdentifier(GraphComponent):
                     "language": detection.language,
                     "confidence": round(detection.confidence, 3),
                     "reliable": detection.reliable,
+                    "by_script": detection.by_script,
                 },
                 add_to_output=True,
             )
@@ -86,8 +91,9 @@ class LanguageDecision(GraphComponent, EntityExtractorMixin):
     """Last in the pipeline: turns the identifier's verdict into what the dialogue uses.
 
     - A message clearly in a language we do not speak gets the intent `unsupported_language`.
-    - A clear message that was understood emits a `language` entity, which switches the `language`
-      slot. A message the model did not understand (nlu_fallback) never switches the conversation:
+    - A clear message emits a `language` entity, which `bot.language_policy` weighs against the
+      conversation's language, even when its intent was not understood: the person then hears "I did
+      not understand" in their language. Keyboard mashing (none of its words known) emits none, since
       gibberish often looks like some language.
     """
 
@@ -110,7 +116,7 @@ class LanguageDecision(GraphComponent, EntityExtractorMixin):
             elif (
                 detection.get("reliable")
                 and language in languages.SUPPORTED_LANGUAGES
-                and (message.get(INTENT) or {}).get("name") != FALLBACK_INTENT
+                and (not message.get(UNKNOWN_WORDS_KEY) or detection.get("by_script"))
             ):
                 entity = {
                     "entity": LANGUAGE_ENTITY,

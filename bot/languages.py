@@ -9,6 +9,7 @@ import functools
 import math
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Sequence, Tuple
@@ -16,11 +17,21 @@ from typing import Dict, List, Sequence, Tuple
 SUPPORTED_LANGUAGES = ("en", "es", "fr", "ar", "fa", "ru", "uk", "pt", "zh", "tl")
 UNSUPPORTED = "unsupported"
 
-# Languages lingua may also answer for Latin-script text, so that Italian or German is recognised as
-# "not ours" instead of being forced onto Spanish or English. They never become a conversation language.
 SHORT_MESSAGE_SHARE = 0.97
 SENTENCE_SHARE = 0.6
+# An established conversation switches language only on a message this long (see
+# next_conversation_language); a word marks a language against another when it occurs in at least
+# MARKER_MIN_COUNT of its training examples and MARKER_RATIO times more often than in the other's.
+SWITCH_MIN_WORDS = 3
+MARKER_MIN_COUNT = 2
+MARKER_RATIO = 10
+SCRIPT_OF = {
+    "en": "latin", "es": "latin", "fr": "latin", "pt": "latin", "tl": "latin",
+    "ar": "arabic", "fa": "arabic", "ru": "cyrillic", "uk": "cyrillic", "zh": "han",
+}
 _LATIN_SUPPORTED = ("en", "es", "fr", "pt", "tl")
+# Languages lingua may also answer for Latin-script text, so that Italian or German is recognised as
+# "not ours" instead of being forced onto Spanish or English. They never become a conversation language.
 _LATIN_DECOYS = ("it", "de", "nl", "pl", "tr", "vi", "id", "ro", "sv", "cs", "hu")
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -63,6 +74,7 @@ class Detection:
     language: str | None
     confidence: float
     reliable: bool
+    by_script: bool = False  # decided by the script or letters only one language uses
 
 
 NO_SIGNAL = Detection(None, 0.0, False)
@@ -113,16 +125,16 @@ def detect(text: str) -> Detection:
         return NO_SIGNAL
 
     if _KANA.search(stripped) or _HANGUL.search(stripped):
-        return Detection(UNSUPPORTED, 1.0, True)
+        return Detection(UNSUPPORTED, 1.0, True, by_script=True)
     script = _dominant_script(words)
     if script is None:
         return NO_SIGNAL
 
     if script == "other":
-        return Detection(UNSUPPORTED, 1.0, True)
+        return Detection(UNSUPPORTED, 1.0, True, by_script=True)
     if script == "han":
         # Any Chinese, Simplified or Traditional, is answered in Simplified Chinese.
-        return Detection("zh", 1.0, True)
+        return Detection("zh", 1.0, True, by_script=True)
     if script == "arabic":
         return _arabic_or_persian(stripped)
     if script == "cyrillic":
@@ -166,12 +178,12 @@ def _dominant_script(words) -> str | None:
 
 def _arabic_or_persian(text: str) -> Detection:
     if _URDU_ONLY.search(text):
-        return Detection(UNSUPPORTED, 0.9, True)
+        return Detection(UNSUPPORTED, 0.9, True, by_script=True)
     persian, arabic = len(_PERSIAN_ONLY.findall(text)), len(_ARABIC_ONLY.findall(text))
     if persian and not arabic:
-        return Detection("fa", 1.0, True)
+        return Detection("fa", 1.0, True, by_script=True)
     if arabic and not persian:
-        return Detection("ar", 1.0, True)
+        return Detection("ar", 1.0, True, by_script=True)
     code, share = _fused(("ar", "fa"), _ranked(_pair_detectors()["arabic"], text), text)
     return Detection(code, share, _reliable(share, len(_WORD.findall(text))))
 
@@ -179,9 +191,9 @@ def _arabic_or_persian(text: str) -> Detection:
 def _russian_or_ukrainian(text: str) -> Detection:
     ukrainian, russian = len(_UKRAINIAN_ONLY.findall(text)), len(_RUSSIAN_ONLY.findall(text))
     if ukrainian and not russian:
-        return Detection("uk", 1.0, True)
+        return Detection("uk", 1.0, True, by_script=True)
     if russian and not ukrainian:
-        return Detection("ru", 1.0, True)
+        return Detection("ru", 1.0, True, by_script=True)
     code, share = _fused(("ru", "uk"), _ranked(_pair_detectors()["cyrillic"], text), text)
     return Detection(code, share, _reliable(share, len(_WORD.findall(text))))
 
@@ -232,12 +244,24 @@ class DomainLanguageModel:
         from sklearn.naive_bayes import MultinomialNB
 
         self._vectorizer = CountVectorizer(analyzer="char_wb", ngram_range=(1, 4), lowercase=True)
-        features = self._vectorizer.fit_transform([_strip_neutral(t) for t in texts])
+        stripped = [_strip_neutral(t) for t in texts]
+        features = self._vectorizer.fit_transform(stripped)
         self._model = MultinomialNB(alpha=0.05).fit(features, labels)
+        # In how many training examples of each language a word occurs.
+        self._word_counts: Dict[str, Counter] = {}
+        for text, label in zip(stripped, labels, strict=True):
+            self._word_counts.setdefault(label, Counter()).update(set(_WORD.findall(text.lower())))
 
     def probabilities(self, text: str) -> Dict[str, float]:
         features = self._vectorizer.transform([_strip_neutral(text)])
         return dict(zip(self._model.classes_, self._model.predict_proba(features)[0], strict=True))
+
+    def is_marker(self, word: str, of: str, against: str) -> bool:
+        """Whether people write `word` in `of` (in MARKER_MIN_COUNT examples or more) and hardly ever
+        in `against` (MARKER_RATIO times less often: English data has "en español por favor")."""
+        seen_in = self._word_counts.get(of, Counter())[word]
+        seen_against = self._word_counts.get(against, Counter())[word]
+        return seen_in >= MARKER_MIN_COUNT and seen_against * MARKER_RATIO <= seen_in
 
 
 @functools.lru_cache(maxsize=2)
@@ -283,6 +307,56 @@ def normalise_hint(hint: str | None) -> str | None:
     if base == "fil":
         base = "tl"
     return base if base in SUPPORTED_LANGUAGES else None
+
+
+def word_count(text: str) -> int:
+    """Words that can carry a language (acronyms, numbers and links do not); Chinese, written without
+    spaces, counts a word per two characters."""
+    return sum(
+        (len(_HAN.findall(word)) + 1) // 2 if _HAN.search(word) else 1
+        for word in _WORD.findall(_strip_neutral(text))
+    )
+
+
+def next_conversation_language(current: str | None, clear_language: str | None, text: str) -> str | None:
+    """The conversation's language after a message clearly written in `clear_language` (None if the
+    message was short, unclear or not understood).
+
+    The first clear message sets it. After that a switch needs strong evidence, because people mix
+    languages without meaning to change: "J-1 waiver por hardship" is still Spanish and "Техас" is
+    still Ukrainian. A message in another non-Latin script switches (unless it still has words in the
+    conversation's script); otherwise it needs SWITCH_MIN_WORDS words, and either letters only the new
+    language uses (Ukrainian "ї" against Russian) or no word that marks the current language against
+    the new one.
+    """
+    if clear_language not in SUPPORTED_LANGUAGES or clear_language == current:
+        return current
+    if current not in SUPPORTED_LANGUAGES:
+        return clear_language
+    words = [w.lower() for w in _WORD.findall(_strip_neutral(text))]
+    own_script, new_script = SCRIPT_OF[current], SCRIPT_OF[clear_language]
+    leaves_own_script = own_script != "latin" and new_script != own_script
+    if leaves_own_script and any(_script_of(w) == own_script for w in words):
+        return current
+    if new_script not in (own_script, "latin"):
+        return clear_language
+    if word_count(text) < SWITCH_MIN_WORDS:
+        return current
+    if _has_only_letters_of(clear_language, current, text):
+        return clear_language
+    model = _domain_model()
+    if any(model.is_marker(word, of=current, against=clear_language) for word in words):
+        return current
+    return clear_language
+
+
+_EXCLUSIVE_LETTERS = {"uk": _UKRAINIAN_ONLY, "ru": _RUSSIAN_ONLY, "fa": _PERSIAN_ONLY, "ar": _ARABIC_ONLY}
+
+
+def _has_only_letters_of(language: str, other: str, text: str) -> bool:
+    """Whether the text has letters that `language` uses and `other` does not, and none the reverse."""
+    own, theirs = _EXCLUSIVE_LETTERS.get(language), _EXCLUSIVE_LETTERS.get(other)
+    return bool(own and theirs and own.search(text) and not theirs.search(text))
 
 
 def warm_up() -> None:

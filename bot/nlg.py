@@ -10,7 +10,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.catalog import Catalogs
 from bot.config import load_settings
-from bot.language_identifier import DETECTION_KEY, FALLBACK_INTENT
+from bot.language_identifier import DETECTION_KEY, UNKNOWN_WORDS_KEY
 from bot.languages import conversation_language
 from bot.renderer import Renderer
 
@@ -33,7 +33,7 @@ def tentative_language(tracker: DialogueStateTracker) -> str | None:
     """What the last message looked like, even when too short to switch languages ("gracias")."""
     latest = tracker.latest_message
     parse_data = (latest.parse_data if latest else None) or {}
-    if (parse_data.get("intent") or {}).get("name") == FALLBACK_INTENT:
+    if parse_data.get(UNKNOWN_WORDS_KEY):
         return None  # gibberish often looks like some language: it says nothing about the person's
     return (parse_data.get(DETECTION_KEY) or {}).get("language")
 

@@ -22,6 +22,14 @@ from bot import languages
 from bot.language_identifier import detection_of
 
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+# Arabic-script spellings people type interchangeably: hamza forms of alef, alef maqsura and ya, ta
+# marbuta and ha, Persian and Arabic kaf and ya. Short vowels, tatweel and the zero-width non-joiner
+# (Persian "می‌زنم" is as often typed "میزنم") are dropped.
+_ARABIC_SCRIPT_FOLD = str.maketrans(
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي", "ئ": "ي", "ة": "ه", "ؤ": "و", "ک": "ك"}
+)
+_ARABIC_MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640\u200c-\u200f]")
+_ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
 _HAS_WORD_CHAR = re.compile(r"\w")
 
 
@@ -61,6 +69,21 @@ def _to_simplified():
     from opencc import OpenCC
 
     return OpenCC("t2s").convert
+
+
+def spelling_form(word: str) -> str:
+    """The form the featurizers see (Rasa's "lemma"): Arabic-script spelling variants folded."""
+    if not _ARABIC_LETTER.search(word):
+        return word
+    return _ARABIC_MARKS.sub("", word).translate(_ARABIC_SCRIPT_FOLD)
+
+
+def warm_up() -> None:
+    """Builds every language's rules and loads jieba's dictionary now, not in someone's first turn."""
+    for language in (*languages.SUPPORTED_LANGUAGES, "xx"):
+        blank_pipeline(language)
+    _jieba()
+    _to_simplified()
 
 
 def _split_han(text: str, offset: int) -> List[tuple]:
@@ -104,6 +127,7 @@ class LanguageAwareTokenizer(Tokenizer):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> LanguageAwareTokenizer:
+        warm_up()
         return cls(config)
 
     def tokenize(self, message: Message, attribute: str) -> List[Token]:
@@ -115,4 +139,6 @@ class LanguageAwareTokenizer(Tokenizer):
         if not words:
             # Rasa's featurizers need at least one token: keep the whole text (emoji, "???").
             return [Token(text, 0, len(text))]
-        return self._apply_token_pattern([Token(w, start, start + len(w)) for w, start in words])
+        return self._apply_token_pattern(
+            [Token(w, start, start + len(w), lemma=spelling_form(w)) for w, start in words]
+        )

@@ -21,7 +21,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot import languages
 from bot.gazetteer import fold, words_with_offsets
-from bot.language_identifier import FALLBACK_INTENT, override_intent
+from bot.language_identifier import FALLBACK_INTENT, UNKNOWN_WORDS_KEY, override_intent
 
 _GAZETTEER_EXTRACTOR = "GazetteerEntityExtractor"
 _LATIN_WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f]+")
@@ -70,4 +70,5 @@ class UnknownWordsClassifier(GraphComponent):
             words = [word for word, _, _ in words_with_offsets(message.get(TEXT) or "")]
             if words and not has_known_word(words, vocabulary):
                 override_intent(message, FALLBACK_INTENT)
+                message.set(UNKNOWN_WORDS_KEY, True, add_to_output=True)
         return messages

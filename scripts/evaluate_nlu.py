@@ -1,4 +1,5 @@
-"""Intent accuracy and macro-F1 per language on the held-out data (tests/nlu/<lang>.yml).
+"""Intent accuracy, macro-F1 and language identification per language on the held-out data
+(tests/nlu/<lang>.yml).
 
     python -m scripts.evaluate_nlu [--model models/x.tar.gz] [--json out.json]
 """
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Dict, List, Tuple
 
 from bot.config import PROJECT_ROOT
-from bot.languages import SUPPORTED_LANGUAGES
+from bot.languages import SUPPORTED_LANGUAGES, next_conversation_language, word_count
 
 HELD_OUT_DIR = PROJECT_ROOT / "tests" / "nlu"
 
@@ -27,6 +28,8 @@ class LanguageScore:
     accuracy: float
     macro_f1: float
     language_id_accuracy: float
+    conversation_kept: float
+    conversation_switched: float
     errors: List[Tuple[str, str, str]]
 
 
@@ -38,9 +41,39 @@ def held_out_examples(language: str) -> List[Tuple[str, str]]:
     return [(m.get("text"), m.get("intent")) for m in data.intent_examples]
 
 
-def score(language: str, gold: List[str], predicted: List[str], detected: List[str | None], texts):
+def conversation_language_scores(
+    language: str, gold: List[str], clear: List[str | None], texts: List[str]
+) -> Tuple[float, float]:
+    """How the conversation language behaves with these messages, as `bot.language_policy` runs it.
+
+    kept: share of messages after which a conversation already in `language` is still in it.
+    switched: share of (message, other language) pairs, for messages of at least three words, where a
+    conversation in the other language switches to `language`.
+    Messages asking for a language by name (change_language) are left out: they switch on purpose.
+    """
+    kept, switched, pairs = 0, 0, 0
+    messages = [(c, t) for g, c, t in zip(gold, clear, texts, strict=True) if g != "change_language"]
+    for clear_language, text in messages:
+        kept += next_conversation_language(language, clear_language, text) == language
+        if word_count(text) >= 3:
+            for other in SUPPORTED_LANGUAGES:
+                if other != language:
+                    pairs += 1
+                    switched += next_conversation_language(other, clear_language, text) == language
+    return kept / max(len(messages), 1), switched / max(pairs, 1)
+
+
+def score(
+    language: str,
+    gold: List[str],
+    predicted: List[str],
+    detected: List[str | None],
+    clear: List[str | None],
+    texts: List[str],
+) -> LanguageScore:
     from sklearn.metrics import accuracy_score, f1_score
 
+    kept, switched = conversation_language_scores(language, gold, clear, texts)
     return LanguageScore(
         language=language,
         examples=len(gold),
@@ -48,6 +81,8 @@ def score(language: str, gold: List[str], predicted: List[str], detected: List[s
         # Averaged over the intents of the data: "not understood" is an error, not a class.
         macro_f1=f1_score(gold, predicted, labels=sorted(set(gold)), average="macro", zero_division=0),
         language_id_accuracy=sum(1 for d in detected if d == language) / max(len(detected), 1),
+        conversation_kept=kept,
+        conversation_switched=switched,
         errors=[(t, g, p) for t, g, p in zip(texts, gold, predicted, strict=True) if g != p],
     )
 
@@ -59,26 +94,28 @@ async def evaluate(model_path: Path, languages=SUPPORTED_LANGUAGES) -> Dict[str,
     scores = {}
     for language in languages:
         examples = held_out_examples(language)
-        predicted, detected = [], []
+        predicted, detected, clear = [], [], []
         for text, _ in examples:
             parsed = await agent.parse_message(text)
             predicted.append(parsed["intent"]["name"])
             detected.append((parsed.get("language_detection") or {}).get("language"))
+            clear.append(next((e["value"] for e in parsed["entities"] if e["entity"] == "language"), None))
         scores[language] = score(
-            language, [i for _, i in examples], predicted, detected, [t for t, _ in examples]
+            language, [i for _, i in examples], predicted, detected, clear, [t for t, _ in examples]
         )
     return scores
 
 
 def table(scores: Dict[str, LanguageScore]) -> str:
     lines = [
-        "| language | examples | intent accuracy | macro-F1 | language id |",
-        "|---|---|---|---|---|",
+        "| language | examples | intent accuracy | macro-F1 | language id, one message alone "
+        "| conversation language kept | switched to it |",
+        "|---|---|---|---|---|---|---|",
     ]
     for s in scores.values():
         lines.append(
             f"| {s.language} | {s.examples} | {s.accuracy:.1%} | {s.macro_f1:.3f} "
-            f"| {s.language_id_accuracy:.1%} |"
+            f"| {s.language_id_accuracy:.1%} | {s.conversation_kept:.1%} | {s.conversation_switched:.1%} |"
         )
     return "\n".join(lines)
 
@@ -93,9 +130,18 @@ def markdown_page(scores: Dict[str, LanguageScore], model: Path) -> str:
 Written by `python -m scripts.evaluate_nlu --markdown docs/nlu-evaluation.md` on {dt.date.today()}
 (model `{model.name}`). The held-out data (`tests/nlu/<lang>.yml`, {total} utterances) was written
 separately from the training data; sentences that also occur in the training data are removed from it
-(`tests/test_data.py` checks this). "Language id" is the share of held-out utterances whose language
-the identifier names on its own, without the conversation's context (short messages such as "ok"
-keep the conversation's language in a real conversation).
+(`tests/test_data.py` checks this).
+
+Language identification is measured two ways:
+
+- *One message alone*: the share of utterances whose language the identifier names without any
+  context. Many real messages carry no language at all ("ok", "ECFMG?", "J1?", "English please" in the
+  Spanish set), so this cannot reach 100%.
+- *In a conversation*, as the assistant runs it (`bot.language_policy`): **kept** is the share of
+  utterances after which a conversation already in that language is still in it (the message is
+  answered in the right language); **switched to it** is the share of utterances of three words or
+  more that move a conversation in any of the nine other languages to this one. Requests for a
+  language by name (`change_language`) are left out of both: they switch on purpose.
 
 {table(scores)}
 

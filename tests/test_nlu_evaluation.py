@@ -14,6 +14,10 @@ from scripts.train import model_path
 
 pytestmark = pytest.mark.model
 MINIMUM_ACCURACY = 0.90
+# A conversation must (nearly) never lose its language to a mixed message, and must follow a person
+# who really writes in another language. Targets are higher (bench/report.py); these catch regressions.
+MINIMUM_KEPT = 0.97
+MINIMUM_SWITCHED = 0.95
 
 
 @pytest.fixture(scope="module")
@@ -31,4 +35,13 @@ def test_intent_accuracy(scores, language):
     score = scores[language]
     assert score.accuracy >= MINIMUM_ACCURACY, (
         f"{language}: {score.accuracy:.1%} ({len(score.errors)} errors)"
+    )
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_conversation_language(scores, language):
+    score = scores[language]
+    assert score.conversation_kept >= MINIMUM_KEPT, f"{language}: kept {score.conversation_kept:.1%}"
+    assert score.conversation_switched >= MINIMUM_SWITCHED, (
+        f"{language}: switched {score.conversation_switched:.1%}"
     )

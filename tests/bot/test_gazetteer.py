@@ -96,3 +96,4 @@ def test_arabic_proclitics_do_not_hide_names(index):
 
 def test_latin_words_inside_chinese_text_are_found(index):
     assert ("us_state", "TX") in entities(index, "我在Texas工作")
+

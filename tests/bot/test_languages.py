@@ -82,3 +82,58 @@ def languages_nlu_dir():
     from bot.config import load_settings
 
     return load_settings().nlu_dir
+
+
+@pytest.mark.parametrize(
+    ("current", "clear", "text"),
+    [
+        ("es", "en", "J-1 waiver por hardship"),  # "por" is Spanish, never English
+        ("pt", "en", "preciso do healthcare worker certificate"),
+        ("uk", "ru", "Техас"),  # too short to leave the conversation's language
+        ("fa", "en", "course by course چیه"),  # still writing in the Persian script
+        ("ru", "uk", "ок"),
+        ("en", "es", "gracias"),
+        ("tl", None, "salamat po"),  # the message was not clear enough
+        ("fr", "unsupported", "grazie mille per tutto il vostro aiuto"),
+    ],
+)
+def test_an_established_conversation_keeps_its_language(current, clear, text):
+    assert languages.next_conversation_language(current, clear, text) == current
+
+
+@pytest.mark.parametrize(
+    ("current", "clear", "text"),
+    [
+        ("es", "en", "how do I get my nursing license in Texas"),
+        ("en", "es", "quiero saber sobre la residencia médica en Florida"),
+        ("en", "zh", "护士"),  # another script says enough even in one word
+        ("ar", "fa", "من پرستار هستم و در تگزاس زندگی می کنم"),
+        ("fr", "tl", "paano mag apply ng NCLEX dito sa California"),
+    ],
+)
+def test_a_clear_message_in_another_language_switches(current, clear, text):
+    assert languages.next_conversation_language(current, clear, text) == clear
+
+
+def test_the_first_clear_message_sets_the_language():
+    assert languages.next_conversation_language(None, "uk", "Техас") == "uk"
+    assert languages.next_conversation_language(None, None, "ECFMG?") is None
+
+
+def test_markers_are_words_of_one_language_never_seen_in_the_other():
+    model = languages._domain_model()
+    assert model.is_marker("por", of="es", against="en")
+    assert not model.is_marker("waiver", of="es", against="en")  # Spanish speakers write it too
+    assert not model.is_marker("por", of="es", against="pt")
+
+
+def test_letters_only_the_new_language_uses_are_enough_to_switch():
+    text = "скільки коштує оцінка диплома в WES"
+    assert languages.next_conversation_language("ru", "uk", text) == "uk"
+
+
+@pytest.mark.parametrize(
+    ("text", "count"), [("ECFMG?", 0), ("J-1 waiver por hardship", 3), ("我想考护士执照", 4)]
+)
+def test_word_count_ignores_acronyms_and_counts_chinese_by_pairs_of_characters(text, count):
+    assert languages.word_count(text) == count

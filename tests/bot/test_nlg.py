@@ -64,12 +64,16 @@ async def test_buttons_are_translated_and_unknown_responses_give_nothing():
     assert await nlg.generate("utter_nothing", tracker(), "rest") is None
 
 
-async def test_a_message_not_understood_says_nothing_about_the_language():
+async def test_keyboard_mashing_says_nothing_about_the_language():
     events = [
         UserUttered(
             "zxqv blorp",
             intent={"name": "nlu_fallback", "confidence": 1.0},
-            parse_data={"intent": {"name": "nlu_fallback"}, "language_detection": {"language": "fr"}},
+            parse_data={
+                "intent": {"name": "nlu_fallback"},
+                "language_detection": {"language": "fr"},
+                "unknown_words": True,
+            },
         )
     ]
     t = DialogueStateTracker.from_events("s", events, slots=DOMAIN.slots)

@@ -1,4 +1,4 @@
-from bot.tokenizer import split_words
+from bot.tokenizer import spelling_form, split_words
 
 
 def test_han_runs_are_segmented_inside_mixed_text():
@@ -25,3 +25,22 @@ def test_traditional_chinese_is_read_as_simplified():
     words = split_words(text, "zh")
     assert "护士" in [w for w, _ in words]
     assert all(text[start] for _, start in words)
+
+
+def test_arabic_script_spelling_variants_share_one_form():
+    assert spelling_form("أقدر") == spelling_form("اقدر")
+    assert spelling_form("ممرضة") == spelling_form("ممرضه")
+    assert spelling_form("مُمَرِّضَة") == spelling_form("ممرضة")  # short vowels dropped
+    assert spelling_form("پزشکی") == spelling_form("پزشكي")  # Persian and Arabic kaf and ya
+    assert spelling_form("می‌زنم") == spelling_form("میزنم")  # with and without ZWNJ
+    assert spelling_form("Hola") == "Hola"
+
+
+def test_tokens_keep_the_typed_text_and_carry_the_folded_form():
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.tokenizer import LanguageAwareTokenizer
+
+    tokenizer = LanguageAwareTokenizer(LanguageAwareTokenizer.get_default_config())
+    [token] = tokenizer.tokenize(Message(data={"text": "أشتغل"}), "text")
+    assert (token.text, token.lemma) == ("أشتغل", "اشتغل")

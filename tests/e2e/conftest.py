@@ -29,10 +29,11 @@ def free_port() -> int:
 class Client:
     """Talks to the assistant the way a channel does (REST), and reads trackers for assertions."""
 
-    def __init__(self, base_url: str, token: str, database_url: str) -> None:
+    def __init__(self, base_url: str, token: str, database_url: str, tracker_db: str) -> None:
         self.base_url = base_url
         self.token = token
         self.database_url = database_url
+        self.tracker_db = tracker_db
         self.http = requests.Session()
 
     def send(self, sender: str, message: Any, metadata: Dict[str, Any] | None = None) -> List[Dict]:
@@ -74,7 +75,7 @@ def assistant(tmp_path_factory) -> Client:
     subprocess.run([sys.executable, "-m", "actions.kb", "load"], env=env, check=True)
     token = secrets.token_hex(16)
     stack = start(model, env, rasa_args=["--enable-api", "--auth-token", token], log_dir=var)
-    yield Client(stack.rasa_url, token, env["DATABASE_URL"])
+    yield Client(stack.rasa_url, token, env["DATABASE_URL"], env["TRACKER_DB"])
     stack.stop()
 
 

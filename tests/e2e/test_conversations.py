@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any, Dict, List
 
@@ -84,6 +85,18 @@ def test_handoff_is_recorded_before_the_reply(assistant, sender):
     assert any(handoff["reference"] in r["text"] for r in replies)
 
 
+def test_every_turn_is_stored_in_the_tracker_database(assistant, sender):
+    assistant.send(sender, "hola, soy enfermera de Perú")
+    assistant.send(sender, "cómo valido mi título?")
+    with sqlite3.connect(assistant.tracker_db) as db:
+        rows = db.execute(
+            "SELECT type_name FROM events WHERE sender_id = ? ORDER BY id", (sender,)
+        ).fetchall()
+    kinds = [kind for (kind,) in rows]
+    assert kinds.count("user") == 2
+    assert kinds.count("bot") >= 2
+
+
 @pytest.mark.parametrize(
     "message",
     ["", "   ", "😀😀😀", "🙏", "a" * 5000, "USMLE? " * 700, "\u0000\u0007 hi", "<script>alert(1)</script>"],
@@ -122,3 +135,62 @@ def test_channel_hint_sets_the_first_reply_language(assistant, sender):
     assistant.send(sender, "ok", metadata={"language": "pt-BR"})
     [event] = assistant.bot_events_since_last_user(sender)
     assert event["metadata"]["language"] == "pt"
+
+
+# (first message, then a message mixing in English terms or words the neighbouring language shares)
+MIXED_MESSAGES = {
+    "en": ("Hello, I am a pharmacist from Egypt", "gracias amigo, and the NAPLEX?"),
+    "es": ("Hola, soy médico de Venezuela y vivo en Miami", "y la green card para nurses?"),
+    "fr": ("Bonjour, je suis infirmière du Cameroun", "et le healthcare worker certificate c'est quoi ?"),
+    "ar": ("مرحبا، أنا طبيب من مصر وأعيش في ميشيغان", "ok و ECFMG certification؟"),
+    "fa": ("سلام، من پرستار از ایران هستم", "NCLEX exam رو کجا بدم؟"),
+    "ru": ("Здравствуйте, я врач из Казахстана", "а residency match когда?"),
+    "uk": ("Добрий день, я медсестра з Харкова", "Флорида"),
+    "pt": ("Olá, sou enfermeira do Brasil e moro em Boston", "e o visa screen?"),
+    "zh": ("你好，我是来自中国的药剂师", "ok, NAPLEX exam?"),
+    "tl": ("Hello po, nurse ako galing Pilipinas", "yung visa screen po?"),
+}
+# (language of the first message, the first message, then a clear sentence in the language)
+OPENER_EN = "Hi, I am a health worker and I need some help"
+SWITCHES = {
+    "en": ("es", "Hola, soy enfermera de Honduras", "how can I get my nursing license in Texas?"),
+    "es": ("en", OPENER_EN, "quiero saber cómo validar mi título de odontología en California"),
+    "fr": ("en", OPENER_EN, "je voudrais savoir comment devenir pharmacien aux États-Unis"),
+    "ar": ("en", OPENER_EN, "أريد أن أعرف كيف أحصل على رخصة التمريض في أمريكا"),
+    "fa": ("en", OPENER_EN, "می‌خواهم بدانم چطور مدرک پزشکی‌ام را در آمریکا ارزیابی کنم"),
+    "ru": ("uk", "Добрий день, я медсестра з Харкова", "хочу узнать, как получить лицензию в Нью-Йорке"),
+    "uk": ("ru", "Здравствуйте, я врач из Казахстана", "хочу дізнатися, як отримати ліцензію в Іллінойсі"),
+    "pt": ("es", "Hola, soy enfermera de Honduras", "quero saber como revalidar meu diploma nos EUA"),
+    "zh": ("en", OPENER_EN, "我想知道怎么在美国考护士执照"),
+    "tl": ("en", OPENER_EN, "paano po ba makakuha ng nursing license dito sa California?"),
+}
+
+
+def reply_languages(assistant, sender) -> set:
+    return {e["metadata"]["language"] for e in assistant.bot_events_since_last_user(sender)}
+
+
+@pytest.mark.parametrize("language", sorted(MIXED_MESSAGES))
+def test_mixed_message_keeps_the_conversation_language(assistant, sender, language):
+    opener, mixed = MIXED_MESSAGES[language]
+    assistant.send(sender, opener)
+    assert reply_languages(assistant, sender) == {language}
+    assistant.send(sender, mixed)
+    assert reply_languages(assistant, sender) == {language}
+
+
+@pytest.mark.parametrize("language", sorted(SWITCHES))
+def test_clear_sentence_in_another_language_switches_the_conversation(assistant, sender, language):
+    opener_language, opener, sentence = SWITCHES[language]
+    assistant.send(sender, opener)
+    assert reply_languages(assistant, sender) == {opener_language}
+    assistant.send(sender, sentence)
+    assert reply_languages(assistant, sender) == {language}
+
+
+def test_language_asked_for_by_name_stays_after_the_request(assistant, sender):
+    assistant.send(sender, "Hola, soy enfermera de Honduras")
+    assistant.send(sender, "por favor háblame en inglés")
+    assert reply_languages(assistant, sender) == {"en"}
+    assistant.send(sender, "ok")
+    assert reply_languages(assistant, sender) == {"en"}
