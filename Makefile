@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 INSTALLED := $(VENV)/.installed
 
-.PHONY: help install train kb run test test-unit validate evaluate-nlu tune-nlu bench lint catalogs clean
+.PHONY: help install train kb kb-review run test test-unit validate evaluate-nlu tune-nlu bench lint catalogs clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ train: $(INSTALLED) ## Train the model if its inputs changed (cached by hash in 
 
 kb: $(INSTALLED) ## Load the knowledge base (data/kb) into the app database
 	@$(PY) -m actions.kb load
+
+kb-review: $(INSTALLED) ## List KB entries due for review (older than 12 months, or flagged CHECK)
+	@$(PY) -m actions.kb review
 
 run: train kb ## Start action server + Rasa (REST, socket.io) and print the URLs; Ctrl-C stops all
 	@$(PY) -m scripts.run

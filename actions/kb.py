@@ -1,6 +1,7 @@
 """The knowledge base: reviewed YAML under data/kb/, validated and loaded into the app database.
 
     python -m actions.kb check   # validate the YAML (schema, URLs, review dates, references)
+    python -m actions.kb review  # entries due for review: older than 12 months, or flagged CHECK
     python -m actions.kb load    # validate, then replace the KB tables in DATABASE_URL
 """
 
@@ -21,6 +22,7 @@ URL = re.compile(r"https?://[^\s/$.?#][^\s]*")
 STATE_CODE = re.compile(r"[A-Z]{2}")
 # Place names are reference data (USPS codes, city names), not facts that age.
 PLACES_REVIEWED = dt.date(2026, 11, 23)
+REVIEW_AFTER_DAYS = 365
 
 
 def _read_yaml(path: Path) -> Dict[str, Any]:
@@ -82,6 +84,28 @@ def validate(kb: Dict[str, Any], response_names: set) -> List[str]:
         if not program.get("national") and not STATE_CODE.fullmatch(str(program.get("state", ""))):
             errors.append(f"{where}: a local program needs a state code")
     return errors
+
+
+def sourced_entries(kb: Dict[str, Any]) -> List[Tuple[str, Dict[str, Any]]]:
+    """(where, entry) for every entry that carries facts: professions, topics, programs."""
+    entries = [(f"professions.{k}", v) for k, v in (kb["professions"].get("professions") or {}).items()]
+    entries += [(f"topics.{k}", v) for k, v in (kb["topics"].get("topics") or {}).items()]
+    entries += [(f"programs.{p.get('id')}", p) for p in kb["programs"].get("programs") or []]
+    return entries
+
+
+def due_for_review(kb: Dict[str, Any], today: dt.date) -> List[Tuple[str, str]]:
+    """(where, why) for entries last reviewed over REVIEW_AFTER_DAYS ago or carrying a `check:` note
+    (facts the fact sheet marks CHECK: verify with the official source before relying on them)."""
+    due = []
+    for where, entry in sourced_entries(kb):
+        reviewed = entry.get("last_reviewed")
+        if isinstance(reviewed, dt.date) and (today - reviewed).days > REVIEW_AFTER_DAYS:
+            due.append((where, f"last reviewed {reviewed.isoformat()}, over 12 months ago"))
+        notes = entry.get("check") or []
+        for note in notes if isinstance(notes, list) else [notes]:
+            due.append((where, f"CHECK: {' '.join(str(note).split())}"))
+    return due
 
 
 def rows_for(kb: Dict[str, Any]) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
@@ -152,6 +176,12 @@ def main(argv: List[str]) -> int:
             print(f"error: {error}")
         print("knowledge base OK" if not errors else f"{len(errors)} error(s)")
         return 1 if errors else 0
+    if command == "review":
+        due = due_for_review(read_kb(load_settings().kb_dir), dt.date.today())
+        for where, why in due:
+            print(f"{where}: {why}")
+        print(f"{len(due)} item(s) to review" if due else "nothing due for review")
+        return 0
     if command == "load":
         counts = load_into_database()
         print(f"==> Knowledge base loaded: {counts['kb_entries']} entries, {counts['programs']} programs")

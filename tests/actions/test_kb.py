@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from actions.kb import domain_response_names, read_kb, rows_for, validate
+from actions.kb import domain_response_names, due_for_review, read_kb, rows_for, validate
 from actions.store import Store, create_engine
 from bot.config import load_settings
 
@@ -79,3 +79,29 @@ def test_handoff_is_durable(store):
     assert handoff["reference"] == reference
     assert handoff["profile"] == {"profession": "nurse"} and handoff["topics"] == ["visas"]
     assert handoff["status"] == "requested"
+
+
+def test_review_lists_entries_older_than_a_year_and_check_notes(kb):
+    kb = copy.deepcopy(kb)
+    program = kb["programs"]["programs"][0]
+    program["last_reviewed"] = dt.date(2025, 1, 10)
+    due = due_for_review(kb, today=dt.date(2026, 11, 23))
+    assert (f"programs.{program['id']}", "last reviewed 2025-01-10, over 12 months ago") in due
+    flagged = {where for where, why in due if why.startswith("CHECK: ")}
+    assert flagged == {
+        where for where, entry in
+        [(f"programs.{p['id']}", p) for p in kb["programs"]["programs"]]
+        + [(f"topics.{k}", t) for k, t in kb["topics"]["topics"].items()]
+        + [(f"professions.{k}", p) for k, p in kb["professions"]["professions"].items()]
+        if entry.get("check")
+    }
+
+
+def test_fresh_entries_without_notes_are_not_due(kb):
+    kb = copy.deepcopy(kb)
+    for section, key in (("programs", None), ("topics", "topics"), ("professions", "professions")):
+        entries = kb[section]["programs"] if key is None else kb[section][key].values()
+        for entry in entries:
+            entry.pop("check", None)
+            entry["last_reviewed"] = dt.date(2026, 6, 1)
+    assert due_for_review(kb, today=dt.date(2026, 11, 23)) == []
