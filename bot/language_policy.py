@@ -19,10 +19,10 @@ from rasa.shared.core.events import SlotSet
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.language_identifier import LANGUAGE_ENTITY
 from bot.languages import next_conversation_language
 
 LANGUAGE_SLOT = "language"
-LANGUAGE_ENTITY = "language"
 
 
 def language_after_latest_message(tracker: DialogueStateTracker) -> str | None:
