@@ -64,7 +64,7 @@ bench: train ## Benchmarks beside a Rasa baseline → bench/results/ (not part o
 	@$(PY) -m bench.run
 
 lint: $(INSTALLED) ## ruff
-	@$(VENV)/bin/ruff check bot actions scripts bench tests
+	@$(VENV)/bin/ruff check bot actions web scripts bench tests
 
 catalogs: $(INSTALLED) ## Extract message ids and update every language's catalog (Babel)
 	@$(PY) -m scripts.catalogs

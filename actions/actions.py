@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions import answers
+from actions import answers, roadmap
 from actions.store import Store, create_engine
 from bot.config import load_settings
 from bot.languages import SUPPORTED_LANGUAGES
@@ -23,6 +23,7 @@ from bot.languages import SUPPORTED_LANGUAGES
 logger = logging.getLogger(__name__)
 
 PLACE_ENTITIES = ("city", "us_state")
+PROFILE_ENTITIES = ("profession", "country", "city", "us_state", "immigration_status", "milestone")
 
 
 @functools.lru_cache(maxsize=1)
@@ -31,13 +32,38 @@ def store() -> Store:
     return Store(create_engine(load_settings().database_url))
 
 
-def profile_of(tracker: Tracker) -> answers.Profile:
-    return answers.Profile(
-        profession=tracker.get_slot("profession"),
-        us_state=tracker.get_slot("us_state"),
-        city=tracker.get_slot("city"),
-        country=tracker.get_slot("country"),
+def profile_of(tracker: Tracker, updates: Dict[str, Any] | None = None) -> answers.Profile:
+    """The profile from the slots, with this turn's updates (slot events apply after the action)."""
+    slots = {name: tracker.get_slot(name) for name in answers.PROFILE_SLOTS}
+    slots.update(updates or {})
+    return answers.Profile(**{**slots, "milestones": tuple(slots["milestones"] or ())})
+
+
+def roadmap_answers(tracker: Tracker) -> List[Dict[str, Any]]:
+    """Slot events for a status and for steps already done, named in this message."""
+    events = []
+    statuses = entity_values(tracker, ("immigration_status",))
+    if statuses:
+        events.append(SlotSet("immigration_status", statuses[-1]))
+    reported = entity_values(tracker, ("milestone",))
+    if reported:
+        events.append(
+            SlotSet("milestones", roadmap.merge_milestones(tracker.get_slot("milestones"), reported))
+        )
+    return events
+
+
+def roadmap_state_of(tracker: Tracker) -> answers.RoadmapState:
+    return answers.RoadmapState(
+        asked=tuple(tracker.get_slot("roadmap_asked") or ()),
+        question=tracker.get_slot("roadmap_question"),
     )
+
+
+def entity_values(tracker: Tracker, names: tuple) -> List[str]:
+    return [
+        e["value"] for e in tracker.latest_message.get("entities", []) if e.get("entity") in names
+    ]
 
 
 def place_name(tracker: Tracker, kb: Store) -> str | None:
@@ -60,6 +86,14 @@ def user_intents_newest_first(tracker: Tracker) -> List[str | None]:
     ]
 
 
+def printable_roadmap(tracker: Tracker, kb: Store, profile: answers.Profile, place: str | None) -> str:
+    """Stores the profile behind the plan and returns its stable printable link."""
+    settings = load_settings()
+    language = tracker.get_slot("language") or settings.default_language
+    token = kb.save_roadmap(tracker.sender_id, language, {**vars(profile), "place": place})
+    return f"{settings.public_url}/plan/{token}"
+
+
 def send(dispatcher: CollectingDispatcher, reply: answers.Reply) -> List[Dict[str, Any]]:
     for response in reply.responses:
         dispatcher.utter_message(**response)
@@ -76,20 +110,30 @@ class ActionAnswerTopic(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[str, Any]]:
         intent = tracker.latest_message.get("intent", {}).get("name")
-        profile = profile_of(tracker)
+        pending_topic = tracker.get_slot("pending_topic")
+        state = roadmap_state_of(tracker)
+        # An answer to a roadmap question counts even when it reads like a question ("H-1B").
+        answering = pending_topic == "roadmap" and state.question is not None
+        events = []
+        if intent == "inform" or answering:
+            events = roadmap_answers(tracker)
+        profile = profile_of(tracker, {e["name"]: e["value"] for e in events})
         try:
             kb = store()
-            if intent == "inform":
-                reply = answers.after_inform(
-                    tracker.get_slot("pending_topic"), profile, kb, place_name(tracker, kb)
-                )
+            place = place_name(tracker, kb)
+            if intent == "inform" or (answering and entity_values(tracker, PROFILE_ENTITIES)):
+                reply = answers.after_inform(pending_topic, profile, kb, place, state)
+            elif intent in answers.REPLY_INTENTS:
+                reply = answers.after_reply(pending_topic, profile, kb, place, state)
             else:
-                topic = answers.INTENT_TOPICS[intent]
-                reply = answers.answer(topic, profile, kb, place_name(tracker, kb))
+                reply = answers.answer(answers.INTENT_TOPICS[intent], profile, kb, place, state)
+            if reply.gives("utter_roadmap"):
+                link = printable_roadmap(tracker, kb, profile, place)
+                reply.say("utter_roadmap_printable", url=link)
         except SQLAlchemyError:
             logger.exception("The knowledge base is unavailable.")
             reply = answers.Reply().say("utter_temporarily_unavailable")
-        return send(dispatcher, reply)
+        return events + send(dispatcher, reply)
 
 
 class ActionChangeLanguage(Action):
@@ -129,7 +173,7 @@ class ActionHandoff(Action):
     ) -> List[Dict[str, Any]]:
         intent = tracker.latest_message.get("intent", {}).get("name")
         events: List[Dict[str, Any]] = [SlotSet("handoff_offered", False)]
-        if intent == "deny":
+        if intent in ("deny", "skip"):
             dispatcher.utter_message(response="utter_handoff_declined")
             return events
         intents = user_intents_newest_first(tracker)

@@ -6,7 +6,9 @@ Nothing here touches Rasa; everything is tested directly (tests/actions/test_ans
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Protocol
+from typing import Any, Dict, Iterable, List, Protocol, Tuple
+
+from actions import roadmap
 
 # Intent → topic. Profession topics need a profession; the others do not.
 INTENT_TOPICS = {
@@ -21,6 +23,7 @@ INTENT_TOPICS = {
     "ask_visascreen": "visascreen",
     "ask_green_card": "green_card",
     "find_program": "programs",
+    "ask_roadmap": "roadmap",
 }
 PROFESSION_TOPICS = {"pathway", "credentials", "english_test", "visa", "websites"}
 
@@ -37,7 +40,10 @@ TOPIC_LABELS = {
     "visascreen": "VisaScreen",
     "green_card": "green card",
     "programs": "support programs",
+    "roadmap": "personal roadmap",
 }
+# Answers to a question the bot asked ("skip", "no", "nothing yet", "yes").
+REPLY_INTENTS = {"skip", "deny", "affirm"}
 
 
 class KnowledgeBase(Protocol):
@@ -57,6 +63,12 @@ class Reply:
         self.responses.append({"response": response, **arguments})
         return self
 
+    def gives(self, response: str) -> bool:
+        return any(r["response"] == response for r in self.responses)
+
+
+PROFILE_SLOTS = ("profession", "us_state", "city", "country", "immigration_status", "milestones")
+
 
 @dataclass(frozen=True)
 class Profile:
@@ -64,10 +76,28 @@ class Profile:
     us_state: str | None = None
     city: str | None = None
     country: str | None = None
+    immigration_status: str | None = None
+    milestones: Tuple[str, ...] = ()
 
 
-def answer(topic: str, profile: Profile, kb: KnowledgeBase, place_name: str | None = None) -> Reply:
+@dataclass(frozen=True)
+class RoadmapState:
+    """Where the roadmap conversation is: the fields already asked and the question just asked."""
+
+    asked: Tuple[str, ...] = ()
+    question: str | None = None
+
+
+def answer(
+    topic: str,
+    profile: Profile,
+    kb: KnowledgeBase,
+    place_name: str | None = None,
+    roadmap_state: RoadmapState = RoadmapState(),
+) -> Reply:
     """The reply for a topic given what we know of the person."""
+    if topic == "roadmap":
+        return roadmap_reply(profile, kb, place_name, roadmap_state)
     if topic in PROFESSION_TOPICS:
         entry = kb.kb_entry("profession", profile.profession) if profile.profession else None
         if entry is None:
@@ -75,7 +105,10 @@ def answer(topic: str, profile: Profile, kb: KnowledgeBase, place_name: str | No
         reply = Reply(slots={"pending_topic": None})
         if topic == "websites":
             return reply.say("utter_official_websites", profession=profile.profession, sites=entry["bodies"])
-        return reply.say(entry["answers"][topic], profession=profile.profession)
+        reply.say(entry["answers"][topic], profession=profile.profession)
+        if topic == "pathway":
+            reply.say("utter_offer_roadmap")
+        return reply
     if topic == "programs":
         return programs_reply(profile, kb, place_name)
     entry = kb.kb_entry("topic", topic)
@@ -89,7 +122,7 @@ def programs_reply(profile: Profile, kb: KnowledgeBase, place_name: str | None) 
     # Programs in the person's own city first.
     found = sorted(
         kb.programs_in_state(profile.us_state),
-        key=lambda p: _city_key(p.get("city")) != profile.city,
+        key=lambda p: roadmap.city_key_of(p.get("city")) != profile.city,
     )
     reply = Reply(slots={"pending_topic": None})
     if not found:
@@ -97,18 +130,78 @@ def programs_reply(profile: Profile, kb: KnowledgeBase, place_name: str | None) 
     return reply.say("utter_programs_found", place=place, programs=found)
 
 
-def _city_key(name: str | None) -> str | None:
-    """"St. Paul" → "st_paul", the key the gazetteer uses for cities."""
-    return name.lower().replace(".", "").replace(" ", "_") if name else None
+def roadmap_reply(
+    profile: Profile, kb: KnowledgeBase, place_name: str | None, state: RoadmapState
+) -> Reply:
+    """The next profile question, or the plan once every question was answered or skipped."""
+    known = roadmap.RoadmapProfile(
+        profession=profile.profession,
+        country=profile.country,
+        us_state=profile.us_state,
+        immigration_status=profile.immigration_status,
+        milestones=tuple(profile.milestones),
+    )
+    question = roadmap.next_question(known, state.asked)
+    if question:
+        reply = Reply(
+            slots={
+                "pending_topic": "roadmap",
+                "roadmap_question": question,
+                "roadmap_asked": [*state.asked, question],
+            }
+        )
+        if not state.asked:
+            reply.say("utter_roadmap_intro")
+        return reply.say(roadmap.question_response(question))
+    profession = profile.profession or roadmap.DEFAULT_ROADMAP
+    entry = kb.kb_entry("roadmap", profession) or kb.kb_entry("roadmap", roadmap.DEFAULT_ROADMAP)
+    reply = Reply(slots={"pending_topic": "roadmap", "roadmap_question": None})
+    reply.say(
+        "utter_roadmap",
+        profession=profession,
+        summary={
+            "country": profile.country,
+            "place": place_name,
+            "immigration_status": profile.immigration_status,
+        },
+        steps=roadmap.plan_steps(entry, known),
+    )
+    for note in roadmap.state_notes(entry, profile.us_state):
+        reply.say("utter_roadmap_state_note", place=place_name, **note)
+    if profile.us_state:
+        programs = roadmap.nearest_programs(kb.programs_in_state(profile.us_state), profile.city)
+        if programs:
+            reply.say("utter_programs_found", place=place_name, programs=programs)
+    return reply
 
 
 def after_inform(
-    pending_topic: str | None, profile: Profile, kb: KnowledgeBase, place_name: str | None = None
+    pending_topic: str | None,
+    profile: Profile,
+    kb: KnowledgeBase,
+    place_name: str | None = None,
+    roadmap_state: RoadmapState = RoadmapState(),
 ) -> Reply:
-    """The person told us something about themselves: answer what was waiting for it, if anything."""
+    """The person told us something about themselves: answer what was waiting for it, if anything.
+
+    After a roadmap, a correction ("actually I live in Ohio") shows the plan again, updated.
+    """
     if pending_topic:
-        return answer(pending_topic, profile, kb, place_name)
+        return answer(pending_topic, profile, kb, place_name, roadmap_state)
     return Reply().say("utter_profile_noted")
+
+
+def after_reply(
+    pending_topic: str | None,
+    profile: Profile,
+    kb: KnowledgeBase,
+    place_name: str | None = None,
+    roadmap_state: RoadmapState = RoadmapState(),
+) -> Reply:
+    """"Skip", "no", "nothing yet" or "yes": moves a roadmap question on, else an acknowledgement."""
+    if pending_topic == "roadmap" and roadmap_state.question:
+        return roadmap_reply(profile, kb, place_name, roadmap_state)
+    return Reply().say("utter_acknowledge")
 
 
 def consecutive_fallbacks(user_intents: Iterable[str | None]) -> int:

@@ -1,6 +1,6 @@
 """The knowledge base: reviewed YAML under data/kb/, validated and loaded into the app database.
 
-    python -m actions.kb check   # validate the YAML (schema, URLs, review dates, references)
+    python -m actions.kb check   # validate the YAML (schema, URLs, review dates, references, translations)
     python -m actions.kb review  # entries due for review: older than 12 months, or flagged CHECK
     python -m actions.kb load    # validate, then replace the KB tables in DATABASE_URL
 """
@@ -16,13 +16,23 @@ from typing import Any, Dict, List, Tuple
 
 import yaml
 
+from bot.catalog import po_path, read_catalog
 from bot.config import PROJECT_ROOT, load_settings
+from bot.languages import SUPPORTED_LANGUAGES
 
 URL = re.compile(r"https?://[^\s/$.?#][^\s]*")
 STATE_CODE = re.compile(r"[A-Z]{2}")
 # Place names are reference data (USPS codes, city names), not facts that age.
 PLACES_REVIEWED = dt.date(2026, 11, 23)
 REVIEW_AFTER_DAYS = 365
+KB_FILES = ("professions", "topics", "programs", "roadmaps")
+# Milestones a person can report (the gazetteer's `milestones`); roadmap steps name them in `done_with`.
+MILESTONES = frozenset(
+    {
+        "credential_evaluation", "english_test", "usmle_step1", "usmle_step2", "usmle_step3",
+        "ecfmg_certificate", "residency", "nclex", "fpgee", "naplex", "inbde", "npte", "visascreen",
+    }
+)
 
 
 def _read_yaml(path: Path) -> Dict[str, Any]:
@@ -31,7 +41,7 @@ def _read_yaml(path: Path) -> Dict[str, Any]:
 
 
 def read_kb(kb_dir: Path, gazetteer_dir: Path | None = None) -> Dict[str, Any]:
-    kb = {name: _read_yaml(kb_dir / f"{name}.yml") for name in ("professions", "topics", "programs")}
+    kb = {name: _read_yaml(kb_dir / f"{name}.yml") for name in KB_FILES}
     places = (gazetteer_dir or kb_dir.parent / "gazetteer") / "places.yml"
     kb["places"] = _read_yaml(places) if places.exists() else {}
     return kb
@@ -83,7 +93,64 @@ def validate(kb: Dict[str, Any], response_names: set) -> List[str]:
             errors.append(f"{where}: url is not a URL")
         if not program.get("national") and not STATE_CODE.fullmatch(str(program.get("state", ""))):
             errors.append(f"{where}: a local program needs a state code")
+    _validate_roadmaps(kb, set(professions) | set(kb["professions"].get("aliases") or {}), errors)
     return errors
+
+
+def _validate_roadmaps(kb: Dict[str, Any], professions: set, errors: List[str]) -> None:
+    roadmaps = kb["roadmaps"].get("roadmaps") or {}
+    for profession in professions - set(roadmaps):
+        errors.append(f"roadmaps: no roadmap for profession {profession!r}")
+    for profession, roadmap in roadmaps.items():
+        where = f"roadmaps.{profession}"
+        if profession not in professions:
+            errors.append(f"{where}: unknown profession")
+        _check_sourced(where, roadmap, errors)
+        steps = roadmap.get("steps") or []
+        if not steps:
+            errors.append(f"{where}: no steps")
+        ids = [step.get("id") for step in steps]
+        if len(set(ids)) != len(ids):
+            errors.append(f"{where}: duplicate step ids")
+        for step in steps:
+            if not URL.fullmatch(str(step.get("site", ""))):
+                errors.append(f"{where}.{step.get('id')}: site is not a URL")
+            for milestone in set(step.get("done_with") or []) - MILESTONES:
+                errors.append(f"{where}.{step.get('id')}: unknown milestone {milestone!r}")
+    seen = set()
+    for note in kb["roadmaps"].get("state_notes") or []:
+        where = f"state_notes.{note.get('id')}"
+        if note.get("id") in seen:
+            errors.append(f"{where}: duplicate id")
+        seen.add(note.get("id"))
+        _check_sourced(where, note, errors)
+        for profession in note.get("professions") or [None]:
+            if profession not in roadmaps:
+                errors.append(f"{where}: no roadmap for profession {profession!r}")
+        states = note.get("states") or []
+        if not states or not all(STATE_CODE.fullmatch(str(code)) for code in states):
+            errors.append(f"{where}: states must be two-letter codes")
+        for code in note.get("hours") or {}:
+            if code not in states:
+                errors.append(f"{where}: hours for {code}, which is not in states")
+        if not note.get("message") or not URL.fullmatch(str(note.get("site", ""))):
+            errors.append(f"{where}: needs a message and a site URL")
+
+
+def missing_translations(kb: Dict[str, Any], catalogs: Dict[str, Dict[str, str]]) -> List[str]:
+    """Every text the KB names that some language's catalog lacks."""
+    from bot.extract import kb_message_ids
+
+    ids = {
+        message_id
+        for name in KB_FILES
+        for message_id, _ in kb_message_ids(kb[name])
+    }
+    return [
+        f"catalog {language}: no translation of {message_id!r}"
+        for language, messages in sorted(catalogs.items())
+        for message_id in sorted(ids - set(messages))
+    ]
 
 
 def sourced_entries(kb: Dict[str, Any]) -> List[Tuple[str, Dict[str, Any]]]:
@@ -91,6 +158,8 @@ def sourced_entries(kb: Dict[str, Any]) -> List[Tuple[str, Dict[str, Any]]]:
     entries = [(f"professions.{k}", v) for k, v in (kb["professions"].get("professions") or {}).items()]
     entries += [(f"topics.{k}", v) for k, v in (kb["topics"].get("topics") or {}).items()]
     entries += [(f"programs.{p.get('id')}", p) for p in kb["programs"].get("programs") or []]
+    entries += [(f"roadmaps.{k}", v) for k, v in (kb["roadmaps"].get("roadmaps") or {}).items()]
+    entries += [(f"state_notes.{n.get('id')}", n) for n in kb["roadmaps"].get("state_notes") or []]
     return entries
 
 
@@ -124,6 +193,11 @@ def rows_for(kb: Dict[str, Any]) -> Tuple[List[Dict[str, Any]], List[Dict[str, A
     for alias, target in (professions.get("aliases") or {}).items():
         entries.append(entry("profession", alias, professions["professions"][target]))
     entries += [entry("topic", k, v) for k, v in kb["topics"]["topics"].items()]
+    # Each profession's roadmap carries the state notes that apply to it.
+    notes = kb["roadmaps"].get("state_notes") or []
+    for profession, roadmap in kb["roadmaps"]["roadmaps"].items():
+        own_notes = [n for n in notes if profession in n["professions"]]
+        entries.append(entry("roadmap", profession, {**roadmap, "state_notes": own_notes}))
     # English display names of places, for answers and the staff brief.
     for kind, key in (("states", "state"), ("cities", "city")):
         for code, place in (kb.get("places", {}).get(kind) or {}).items():
@@ -171,7 +245,10 @@ def load_into_database() -> Dict[str, int]:
 def main(argv: List[str]) -> int:
     command = argv[0] if argv else "check"
     if command == "check":
-        errors = validate(read_kb(load_settings().kb_dir), domain_response_names())
+        settings = load_settings()
+        kb = read_kb(settings.kb_dir)
+        catalogs = {lang: read_catalog(po_path(settings.locales_dir, lang)) for lang in SUPPORTED_LANGUAGES}
+        errors = validate(kb, domain_response_names()) + missing_translations(kb, catalogs)
         for error in errors:
             print(f"error: {error}")
         print("knowledge base OK" if not errors else f"{len(errors)} error(s)")

@@ -54,6 +54,22 @@ handoffs = sa.Table(
 )
 
 
+# The profile behind each person's printable roadmap; the token is the stable, unguessable link.
+roadmaps = sa.Table(
+    "roadmaps",
+    metadata,
+    sa.Column("token", sa.String(32), primary_key=True),
+    sa.Column("conversation_id", sa.String(255), unique=True, nullable=False),
+    sa.Column("language", sa.String(8), nullable=False),
+    sa.Column("profile", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
 def create_engine(url: str) -> sa.engine.Engine:
     engine = database.create_engine(url, future=True, pool_pre_ping=True)
     metadata.create_all(engine)
@@ -123,7 +139,7 @@ class Store:
                     reason=reason,
                     profile=json.dumps(profile, ensure_ascii=False),
                     topics=json.dumps(topics),
-                    created_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
+                    created_at=_now(),
                 )
             )
         return reference
@@ -137,3 +153,27 @@ class Store:
                 {**row, "profile": json.loads(row["profile"]), "topics": json.loads(row["topics"])}
                 for row in rows
             ]
+
+    # Roadmaps ------------------------------------------------------------------------------------
+    def save_roadmap(self, conversation_id: str, language: str, profile: Dict[str, Any]) -> str:
+        """Stores the latest profile of a conversation's roadmap; the token stays the same."""
+        values = {
+            "language": language,
+            "profile": json.dumps(profile, ensure_ascii=False),
+            "updated_at": _now(),
+        }
+        with self.engine.begin() as conn:
+            token = conn.execute(
+                sa.select(roadmaps.c.token).where(roadmaps.c.conversation_id == conversation_id)
+            ).scalar()
+            if token:
+                conn.execute(roadmaps.update().where(roadmaps.c.token == token).values(**values))
+            else:
+                token = secrets.token_urlsafe(16)
+                conn.execute(roadmaps.insert().values(token=token, conversation_id=conversation_id, **values))
+        return token
+
+    def roadmap(self, token: str) -> Dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(roadmaps).where(roadmaps.c.token == token)).mappings().first()
+        return {**row, "profile": json.loads(row["profile"])} if row else None

@@ -167,6 +167,7 @@ def start_ours(var: Path) -> tuple:
     env = run_environment({
         "RASA_PORT": str(free_port()),
         "ACTION_SERVER_PORT": str(free_port()),
+        "WEB_PORT": str(free_port()),
         "TRACKER_DB": str(var / "tracker.db"),
         "DATABASE_URL": f"sqlite:///{var / 'app.db'}",
     })

@@ -17,11 +17,14 @@ class Settings:
     nlu_dir: Path
     gazetteer_dir: Path
     default_language: str
+    web_port: int
+    public_url: str
 
 
 def load_settings() -> Settings:
     """Reads the settings when asked, never at import time."""
     default_db = f"sqlite:///{PROJECT_ROOT / 'var' / 'app.db'}"
+    web_port = int(os.environ.get("WEB_PORT") or 8000)
     return Settings(
         database_url=os.environ.get("DATABASE_URL") or default_db,
         locales_dir=Path(os.environ.get("IHP_LOCALES_DIR") or PROJECT_ROOT / "locales"),
@@ -31,4 +34,7 @@ def load_settings() -> Settings:
             os.environ.get("IHP_GAZETTEER_DIR") or PROJECT_ROOT / "data" / "gazetteer"
         ),
         default_language=os.environ.get("IHP_DEFAULT_LANGUAGE") or "en",
+        web_port=web_port,
+        # Where people open links the assistant sends (printable plans): the web app's public address.
+        public_url=(os.environ.get("PUBLIC_URL") or f"http://localhost:{web_port}").rstrip("/"),
     )

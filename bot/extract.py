@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, BinaryIO, Iterator, List, Tuple
+from typing import Any, BinaryIO, Dict, Iterator, List, Tuple
 
 import yaml
 
@@ -19,11 +19,26 @@ def extract_domain(fileobj: BinaryIO, keywords: Any, comment_tags: Any, options:
 
 
 def extract_kb(fileobj: BinaryIO, keywords: Any, comment_tags: Any, options: Any) -> Extracted:
-    """Profession labels and program service labels used by the knowledge base."""
+    """Labels and texts the knowledge base names: professions, services, roadmap steps, state notes."""
     kb = yaml.safe_load(fileobj) or {}
+    for message_id, comment in kb_message_ids(kb):
+        yield 0, "", message_id, [comment]
+
+
+def kb_message_ids(kb: Dict[str, Any]) -> Iterator[Tuple[str, str]]:
+    """(message id, note for translators) for every text one KB file refers to."""
     professions = {**(kb.get("professions") or {}), **(kb.get("aliases") or {})}
     for key in professions:
-        yield 0, "", f"profession.{key}", ["Plural label inside sentences."]
+        yield f"profession.{key}", "Plural label inside sentences."
     for program in kb.get("programs") or []:
         for code in program.get("services") or []:
-            yield 0, "", f"service.{code}", ["A service a support program offers."]
+            yield f"service.{code}", "A service a support program offers."
+    for profession, roadmap in (kb.get("roadmaps") or {}).items():
+        for step in roadmap.get("steps") or []:
+            yield f"roadmap.title.{step['id']}", "Short title of a step in a personal roadmap."
+            yield (
+                f"roadmap.detail.{profession}.{step['id']}",
+                "What to do in this roadmap step, shown when it is the person's next step.",
+            )
+    for note in kb.get("state_notes") or []:
+        yield note["message"], "What differs in one U.S. state; {place} is the state's name."

@@ -1,4 +1,5 @@
-"""Gazetteer entities: U.S. states and cities, professions, countries and language names, in every script.
+"""Gazetteer entities: U.S. states and cities, professions, countries, language names, immigration
+statuses and licensing milestones, in every script.
 
 Names come from `data/gazetteer/` (places, professions, inflected forms) and from Babel's CLDR data
 (country and language names in the ten languages). Matching uses spaCy's PhraseMatcher over a
@@ -36,8 +37,17 @@ US_STATE, CITY, PROFESSION, COUNTRY, REQUESTED_LANGUAGE = (
     "country",
     "requested_language",
 )
+IMMIGRATION_STATUS, MILESTONE = "immigration_status", "milestone"
+# Sections of data/gazetteer/<lang>.yml and the entity each one names.
+_LANGUAGE_FILE_SECTIONS = {
+    "professions": PROFESSION,
+    "languages": REQUESTED_LANGUAGE,
+    "countries": COUNTRY,
+    "statuses": IMMIGRATION_STATUS,
+    "milestones": MILESTONE,
+}
 # When two kinds claim the same words ("Georgia"), the earlier kind wins.
-_PRIORITY = (CITY, US_STATE, PROFESSION, REQUESTED_LANGUAGE, COUNTRY)
+_PRIORITY = (CITY, US_STATE, PROFESSION, REQUESTED_LANGUAGE, COUNTRY, IMMIGRATION_STATUS, MILESTONE)
 # Countries whose names are mostly read as something else in a message about U.S. licensure.
 _SKIPPED_COUNTRIES = {"US", "UM", "JE", "GE"}
 _SKIPPED_COUNTRY_NAMES = {"mali", "chad", "jordan", "turkey", "oman"}
@@ -217,12 +227,9 @@ def load_index(directory: Path) -> GazetteerIndex:
         add(names, entity, value, terms)
     for code in languages.SUPPORTED_LANGUAGES:
         extra = _load_yaml(directory / f"{code}.yml")
-        for value, terms in (extra.get("professions") or {}).items():
-            add(names, PROFESSION, value, terms)
-        for value, terms in (extra.get("languages") or {}).items():
-            add(names, REQUESTED_LANGUAGE, value, terms)
-        for value, terms in (extra.get("countries") or {}).items():
-            add(names, COUNTRY, value, terms)
+        for section, entity in _LANGUAGE_FILE_SECTIONS.items():
+            for value, terms in (extra.get(section) or {}).items():
+                add(names, entity, value, terms)
     return GazetteerIndex(names, abbreviations, city_states)
 
 

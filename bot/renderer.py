@@ -7,13 +7,20 @@ action ever builds a sentence.
 
 from __future__ import annotations
 
+import re
 import string
 from typing import Any, Dict, Iterable, List, Mapping
 
-from bot.catalog import RIGHT_TO_LEFT, Catalogs, autonym, msgid
+from bot.catalog import RIGHT_TO_LEFT, Catalogs, autonym, babel_locale, msgid
 from bot.languages import SUPPORTED_LANGUAGES
 
 AUTONYM_PREFIX = "autonym."
+ROADMAP_LINES = {
+    "done": msgid("roadmap.line_done"),
+    "next": msgid("roadmap.line_next"),
+    "later": msgid("roadmap.line_later"),
+}
+_EMPTY_LINES = re.compile(r"\n{3,}")
 
 
 class _Arguments(dict):
@@ -35,7 +42,8 @@ class Renderer:
     def text(self, language: str, message_id: str, arguments: Mapping[str, Any] | None = None) -> str:
         template = self.catalogs.get(language, message_id)
         values = _Arguments(self._format_arguments(language, arguments or {}))
-        return string.Formatter().vformat(template, (), values)
+        # An optional part left empty (no summary, no notes) must not leave a gap.
+        return _EMPTY_LINES.sub("\n\n", string.Formatter().vformat(template, (), values)).strip()
 
     def _format_arguments(self, language: str, arguments: Mapping[str, Any]) -> Dict[str, str]:
         formatted: Dict[str, str] = {"languages": ", ".join(autonym(c) for c in SUPPORTED_LANGUAGES)}
@@ -43,16 +51,54 @@ class Renderer:
             if key == "profession" and value:
                 formatted[key] = self.catalogs.get(language, f"profession.{value}")
             elif key == "programs":
-                formatted[key] = "\n".join(self._program_line(language, p) for p in value or [])
+                formatted[key] = "\n".join(self.program_line(language, p) for p in value or [])
             elif key == "sites":
                 formatted[key] = "\n".join(
                     self.text(language, msgid("website_line"), site) for site in value or []
                 )
+            elif key == "steps":
+                formatted[key] = self._roadmap_steps(language, arguments.get("profession"), value or [])
+            elif key == "summary":
+                formatted[key] = self.profile_summary(language, value or {})
+            elif key == "message":
+                # A state note: its own text, with this response's other arguments ({place}, {hours}).
+                others = {k: v for k, v in arguments.items() if k != "message"}
+                formatted["note"] = self.text(language, value, others)
             elif isinstance(value, (str, int, float)):
                 formatted[key] = str(value)
         return formatted
 
-    def _program_line(self, language: str, program: Mapping[str, Any]) -> str:
+    def _roadmap_steps(self, language: str, profession: str | None, steps: List[Mapping[str, Any]]) -> str:
+        lines = []
+        for number, step in enumerate(steps, start=1):
+            lines.append(
+                self.text(
+                    language,
+                    ROADMAP_LINES[step["state"]],
+                    {
+                        "number": number,
+                        "title": self.catalogs.get(language, f"roadmap.title.{step['id']}"),
+                        "detail": self.catalogs.get(language, f"roadmap.detail.{profession}.{step['id']}"),
+                        "site": step.get("site", ""),
+                    },
+                )
+            )
+        return "\n".join(lines)
+
+    def profile_summary(self, language: str, summary: Mapping[str, Any]) -> str:
+        """What the plan is based on: "studied in Colombia · Texas · green card"."""
+        parts = []
+        country = summary.get("country")
+        if country:
+            name = babel_locale(language).territories.get(country, country)
+            parts.append(self.text(language, msgid("roadmap.summary_country"), {"country": name}))
+        if summary.get("place"):
+            parts.append(str(summary["place"]))
+        if summary.get("immigration_status"):
+            parts.append(self.catalogs.get(language, f"status.{summary['immigration_status']}"))
+        return " · ".join(parts)
+
+    def program_line(self, language: str, program: Mapping[str, Any]) -> str:
         services = self.catalogs.get(language, msgid("list_separator")).join(
             self.catalogs.get(language, f"service.{code}") for code in program.get("services", [])
         )

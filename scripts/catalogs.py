@@ -16,6 +16,7 @@ from bot.languages import SUPPORTED_LANGUAGES
 
 METHOD_MAP = [
     ("bot/**.py", "python"),
+    ("web/**.py", "python"),
     ("domain.yml", "bot.extract:extract_domain"),
     ("data/kb/**.yml", "bot.extract:extract_kb"),
 ]

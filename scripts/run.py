@@ -1,4 +1,4 @@
-"""Start the whole assistant on this machine: action server, then Rasa (REST + socket.io).
+"""Start the whole assistant on this machine: action server, web app, then Rasa (REST + socket.io).
 
 Prints the URLs when everything answers; Ctrl-C stops every process cleanly.
 Ports and storage come from the environment (see .env.example); defaults suit one laptop.
@@ -25,6 +25,7 @@ class Stack:
 
     rasa_port: int
     action_port: int
+    web_port: int
     processes: List[subprocess.Popen] = field(default_factory=list)
 
     @property
@@ -34,6 +35,10 @@ class Stack:
     @property
     def action_url(self) -> str:
         return f"http://127.0.0.1:{self.action_port}"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}"
 
     def stop(self) -> None:
         for process in reversed(self.processes):
@@ -56,6 +61,8 @@ def environment(overrides: Dict[str, str] | None = None) -> Dict[str, str]:
     env.update(overrides or {})
     action_port = env.setdefault("ACTION_SERVER_PORT", "5055")
     env.setdefault("ACTION_SERVER_URL", f"http://127.0.0.1:{action_port}/webhook")
+    web_port = env.setdefault("WEB_PORT", "8000")
+    env.setdefault("PUBLIC_URL", f"http://localhost:{web_port}")
     env.setdefault("TRACKER_DB_DIALECT", "sqlite")
     env.setdefault("TRACKER_DB", str(var / "tracker.db"))
     env.setdefault("DATABASE_URL", f"sqlite:///{var / 'app.db'}")
@@ -86,9 +93,13 @@ def start(
     log_dir: Path | None = None,
     timeout: float = 240,
 ) -> Stack:
-    """Starts the action server and Rasa, waits until both answer, returns the stack."""
+    """Starts the action server, the web app and Rasa, waits until all answer, returns the stack."""
     rasa = str(Path(sys.executable).parent / "rasa")
-    stack = Stack(rasa_port=int(env.get("RASA_PORT", "5005")), action_port=int(env["ACTION_SERVER_PORT"]))
+    stack = Stack(
+        rasa_port=int(env.get("RASA_PORT", "5005")),
+        action_port=int(env["ACTION_SERVER_PORT"]),
+        web_port=int(env["WEB_PORT"]),
+    )
 
     def launch(name: str, command: List[str]) -> subprocess.Popen:
         output = open(log_dir / f"{name}.log", "w") if log_dir else None  # noqa: SIM115
@@ -103,7 +114,9 @@ def start(
             "actions",
             [rasa, "run", "actions", "--actions", "actions.actions", "--port", str(stack.action_port)],
         )
+        web = launch("web", [sys.executable, "-m", "web.app"])
         _wait_until_up(f"{stack.action_url}/health", actions, "the action server", timeout)
+        _wait_until_up(f"{stack.web_url}/health", web, "the web app", timeout)
         server = launch(
             "rasa",
             [
@@ -127,7 +140,7 @@ def main() -> None:
     if not model.exists():
         raise SystemExit("error: no trained model for the current data; run `make train` first")
     env = environment()
-    print("==> Starting the action server and the Rasa server (loading the model takes a moment)")
+    print("==> Starting the action server, the web app and Rasa (loading the model takes a moment)")
     stack = start(model, env, rasa_args=["--cors", "*"])
     print(
         f"""
@@ -135,6 +148,7 @@ IHP Navigator is running.
   REST       POST {stack.rasa_url}/webhooks/rest/webhook   {{"sender": "me", "message": "hola"}}
   socket.io  {stack.rasa_url}/socket.io
   actions    {stack.action_url}/webhook
+  web app    {env['PUBLIC_URL']}  (printable plans: /plan/<token>)
   databases  tracker: {env['TRACKER_DB']}  app: {env['DATABASE_URL']}
 Press Ctrl-C to stop."""
     )

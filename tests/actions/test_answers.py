@@ -1,6 +1,8 @@
 from actions.answers import (
     Profile,
+    RoadmapState,
     after_inform,
+    after_reply,
     answer,
     consecutive_fallbacks,
     topics_asked,
@@ -18,9 +20,20 @@ class FakeKB:
     }
     topics = {"ecfmg": {"answer": "utter_ecfmg"}}
     programs = {"WA": [{"name": "A", "city": "Lynnwood"}, {"name": "B", "city": "Seattle"}]}
+    roadmaps = {
+        "pharmacist": {
+            "steps": [
+                {"id": "fpgee", "site": "https://nabp.pharmacy", "done_with": ["fpgee"]},
+                {"id": "visa", "visa": True, "site": "https://uscis.gov", "done_with": []},
+            ],
+            "state_notes": [{"states": ["WA"], "message": "roadmap.state.x", "site": "https://wa.gov"}],
+        },
+        "other": {"steps": [{"id": "find_board", "site": "https://w.org", "done_with": []}]},
+    }
 
     def kb_entry(self, kind, key):
-        return {"profession": self.professions, "topic": self.topics}.get(kind, {}).get(key)
+        kinds = {"profession": self.professions, "topic": self.topics, "roadmap": self.roadmaps}
+        return kinds.get(kind, {}).get(key)
 
     def programs_in_state(self, state):
         return self.programs.get(state, [])
@@ -34,8 +47,8 @@ def names(reply):
 
 
 def test_profession_topic_uses_the_profile():
-    reply = answer("pathway", Profile(profession="pharmacist"), KB)
-    assert names(reply) == ["utter_pathway_pharmacist"]
+    reply = answer("english_test", Profile(profession="pharmacist"), KB)
+    assert names(reply) == ["utter_english_pharmacist"]
     assert reply.responses[0]["profession"] == "pharmacist"
 
 
@@ -53,6 +66,68 @@ def test_pending_topic_is_answered_once_the_profession_is_known():
 
 def test_inform_without_pending_topic_acknowledges():
     assert names(after_inform(None, Profile(profession="pharmacist"), KB)) == ["utter_profile_noted"]
+
+
+def test_pathway_answer_offers_a_personal_roadmap():
+    assert names(answer("pathway", Profile(profession="pharmacist"), KB)) == [
+        "utter_pathway_pharmacist",
+        "utter_offer_roadmap",
+    ]
+
+
+def test_roadmap_starts_with_an_intro_and_the_first_unknown_field():
+    reply = answer("roadmap", Profile(profession="pharmacist"), KB)
+    assert names(reply) == ["utter_roadmap_intro", "utter_ask_country"]
+    assert reply.slots == {
+        "pending_topic": "roadmap",
+        "roadmap_question": "country",
+        "roadmap_asked": ["country"],
+    }
+
+
+def test_roadmap_answer_moves_to_the_next_question_without_a_new_intro():
+    state = RoadmapState(asked=("country",), question="country")
+    reply = after_inform("roadmap", Profile(profession="pharmacist", country="EG"), KB, None, state)
+    assert names(reply) == ["utter_ask_location"]
+    assert reply.slots["roadmap_asked"] == ["country", "us_state"]
+
+
+def test_skipping_every_question_still_gives_a_plan():
+    asked = ("profession", "country", "us_state", "immigration_status")
+    reply = after_reply("roadmap", Profile(), KB, None, RoadmapState(asked, "immigration_status"))
+    assert names(reply) == ["utter_ask_milestones"]
+    everything = RoadmapState((*asked, "milestones"), "milestones")
+    reply = after_reply("roadmap", Profile(), KB, None, everything)
+    assert names(reply) == ["utter_roadmap"]
+    assert reply.responses[0]["profession"] == "other"
+    assert reply.slots == {"pending_topic": "roadmap", "roadmap_question": None}
+
+
+def test_plan_with_state_notes_and_programs_of_the_state():
+    profile = Profile(
+        profession="pharmacist", us_state="WA", city="seattle", country="EG",
+        immigration_status="green_card", milestones=("fpgee",),
+    )
+    asked = RoadmapState(("milestones",), None)
+    reply = answer("roadmap", profile, KB, "Seattle", asked)
+    assert names(reply) == ["utter_roadmap", "utter_roadmap_state_note", "utter_programs_found"]
+    plan = reply.responses[0]
+    assert [(s["id"], s["state"]) for s in plan["steps"]] == [("fpgee", "done")]  # green card: no visa step
+    assert plan["summary"] == {"country": "EG", "place": "Seattle", "immigration_status": "green_card"}
+    assert reply.responses[1]["message"] == "roadmap.state.x"
+    assert [p["name"] for p in reply.responses[2]["programs"]] == ["B", "A"]
+
+
+def test_a_correction_after_the_plan_shows_the_plan_again():
+    done = RoadmapState(("profession", "country", "us_state", "immigration_status", "milestones"), None)
+    reply = after_inform("roadmap", Profile(profession="pharmacist", us_state="OH"), KB, "Ohio", done)
+    assert names(reply) == ["utter_roadmap"]
+
+
+def test_yes_or_no_without_an_open_question_is_acknowledged():
+    assert names(after_reply(None, Profile(), KB)) == ["utter_acknowledge"]
+    done = RoadmapState(("profession",), None)
+    assert names(after_reply("roadmap", Profile(), KB, None, done)) == ["utter_acknowledge"]
 
 
 def test_websites_come_from_the_kb_bodies():

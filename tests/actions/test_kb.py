@@ -3,7 +3,14 @@ import datetime as dt
 
 import pytest
 
-from actions.kb import domain_response_names, due_for_review, read_kb, rows_for, validate
+from actions.kb import (
+    domain_response_names,
+    due_for_review,
+    missing_translations,
+    read_kb,
+    rows_for,
+    validate,
+)
 from actions.store import Store, create_engine
 from bot.config import load_settings
 
@@ -27,6 +34,7 @@ def test_the_knowledge_base_is_valid(kb):
 
 def test_every_entry_has_sources_and_a_review_date(kb):
     entries = list(kb["professions"]["professions"].values()) + list(kb["topics"]["topics"].values())
+    entries += list(kb["roadmaps"]["roadmaps"].values()) + kb["roadmaps"]["state_notes"]
     for entry in entries + kb["programs"]["programs"]:
         assert entry["sources"] and isinstance(entry["last_reviewed"], dt.date)
 
@@ -38,6 +46,44 @@ def test_validation_catches_problems(kb):
     broken["topics"]["topics"]["ecfmg"]["answer"] = "utter_missing"
     errors = "\n".join(validate(broken, domain_response_names()))
     assert "url is not a URL" in errors and "no sources" in errors and "utter_missing" in errors
+
+
+def test_roadmap_validation_catches_problems(kb):
+    broken = copy.deepcopy(kb)
+    del broken["roadmaps"]["roadmaps"]["midwife"]
+    broken["roadmaps"]["roadmaps"]["nurse"]["steps"][0]["done_with"] = ["nclex", "moon_landing"]
+    broken["roadmaps"]["roadmaps"]["dentist"]["steps"][0]["site"] = "ece.org"
+    broken["roadmaps"]["state_notes"][0]["states"] = ["Tennessee"]
+    broken["roadmaps"]["state_notes"][1]["professions"] = ["astronaut"]
+    errors = "\n".join(validate(broken, domain_response_names()))
+    for problem in (
+        "no roadmap for profession 'midwife'",
+        "unknown milestone 'moon_landing'",
+        "site is not a URL",
+        "states must be two-letter codes",
+        "no roadmap for profession 'astronaut'",
+    ):
+        assert problem in errors
+
+
+def test_every_kb_text_is_in_every_catalog(kb):
+    from bot.catalog import po_path, read_catalog
+    from bot.languages import SUPPORTED_LANGUAGES
+
+    locales = load_settings().locales_dir
+    catalogs = {lang: read_catalog(po_path(locales, lang)) for lang in SUPPORTED_LANGUAGES}
+    assert missing_translations(kb, catalogs) == []
+    del catalogs["fa"]["roadmap.detail.nurse.nclex"]
+    expected = ["catalog fa: no translation of 'roadmap.detail.nurse.nclex'"]
+    assert missing_translations(kb, catalogs) == expected
+
+
+def test_roadmaps_carry_their_state_notes(store):
+    physician = store.kb_entry("roadmap", "physician")
+    assert [s["id"] for s in physician["steps"]][:3] == ["school_check", "ecfmg_application", "usmle_step1"]
+    assert {n["id"] for n in physician["state_notes"]} >= {"physician_tn", "physician_alternative"}
+    assert all("physician" in n["professions"] for n in physician["state_notes"])
+    assert store.kb_entry("roadmap", "physician_assistant")["steps"][0]["id"] == "pa_program"
 
 
 @pytest.mark.parametrize(
@@ -93,15 +139,28 @@ def test_review_lists_entries_older_than_a_year_and_check_notes(kb):
         [(f"programs.{p['id']}", p) for p in kb["programs"]["programs"]]
         + [(f"topics.{k}", t) for k, t in kb["topics"]["topics"].items()]
         + [(f"professions.{k}", p) for k, p in kb["professions"]["professions"].items()]
+        + [(f"roadmaps.{k}", r) for k, r in kb["roadmaps"]["roadmaps"].items()]
+        + [(f"state_notes.{n['id']}", n) for n in kb["roadmaps"]["state_notes"]]
         if entry.get("check")
     }
 
 
 def test_fresh_entries_without_notes_are_not_due(kb):
     kb = copy.deepcopy(kb)
-    for section, key in (("programs", None), ("topics", "topics"), ("professions", "professions")):
-        entries = kb[section]["programs"] if key is None else kb[section][key].values()
+    sections = (kb["programs"]["programs"], kb["topics"]["topics"].values(),
+                kb["professions"]["professions"].values(), kb["roadmaps"]["roadmaps"].values(),
+                kb["roadmaps"]["state_notes"])
+    for entries in sections:
         for entry in entries:
             entry.pop("check", None)
             entry["last_reviewed"] = dt.date(2026, 6, 1)
     assert due_for_review(kb, today=dt.date(2026, 11, 23)) == []
+
+
+def test_a_conversations_roadmap_keeps_one_stable_link(store):
+    token = store.save_roadmap("c9", "es", {"profession": "nurse"})
+    assert store.save_roadmap("c9", "en", {"profession": "nurse", "us_state": "OH"}) == token
+    record = store.roadmap(token)
+    assert record["language"] == "en" and record["profile"]["us_state"] == "OH"
+    assert store.save_roadmap("c10", "es", {}) != token
+    assert store.roadmap("no-such-token") is None

@@ -97,3 +97,43 @@ def test_arabic_proclitics_do_not_hide_names(index):
 def test_latin_words_inside_chinese_text_are_found(index):
     assert ("us_state", "TX") in entities(index, "我在Texas工作")
 
+
+
+@pytest.mark.parametrize(
+    "text, status",
+    [
+        ("I have a green card", "green_card"),
+        ("tengo la residencia permanente", "green_card"),
+        ("je suis réfugié", "refugee_asylee"),
+        ("estou com parole humanitário", "work_permit"),
+        ("я в США по U4U", "work_permit"),
+        ("я на H-1B", "visa"),
+        ("أنا لاجئ", "refugee_asylee"),
+        ("گرین کارت دارم", "green_card"),
+        ("我有绿卡", "green_card"),
+        ("US citizen na po ako", "citizen"),
+    ],
+)
+def test_immigration_statuses_in_every_language(index, text, status):
+    assert ("immigration_status", status) in entities(index, text)
+
+
+@pytest.mark.parametrize(
+    "text, milestones",
+    [
+        ("passed Step 1 and Step 2 CK", {"usmle_step1", "usmle_step2"}),
+        ("ya hice la evaluación de credenciales y el IELTS", {"credential_evaluation", "english_test"}),
+        ("сдала NCLEX", {"nclex"}),
+        ("我考过了雅思", {"english_test"}),
+    ],
+)
+def test_milestones_in_every_language(index, text, milestones):
+    found = {value for entity, value in entities(index, text) if entity == "milestone"}
+    assert found == milestones
+
+
+@pytest.mark.parametrize(
+    "text", ["I live in TN", "soy médico, ciudadano venezolano", "ces examens sont difficiles"]
+)
+def test_ambiguous_words_are_not_statuses_or_milestones(index, text):
+    assert not {e for e, _ in entities(index, text)} & {"immigration_status", "milestone"}

@@ -17,6 +17,18 @@ CATALOGS = Catalogs(
             "list_separator": ", ",
             "service.courses": "courses",
             "utter_langs": "We speak {languages}.",
+            "utter_plan": "Plan for {profession}:\n{summary}\n\n{steps}",
+            "roadmap.line_done": "✅ {number}. {title}",
+            "roadmap.line_next": "👉 {number}. {title}\n{detail}\n{site}",
+            "roadmap.line_later": "{number}. {title}",
+            "roadmap.title.exam": "The exam",
+            "roadmap.title.license": "License",
+            "roadmap.detail.nurse.exam": "Book it.",
+            "roadmap.detail.nurse.license": "Apply.",
+            "roadmap.summary_country": "studied in {country}",
+            "status.green_card": "Green card",
+            "utter_note": "📍 {note}",
+            "roadmap.state.hours": "{place} asks for {hours} hours.",
         },
         "es": {"utter_hello": "¡Hola {name}!", "profession.nurse": "enfermeras", "button.yes": "Sí",
                "utter_list": "Sitios para {profession}:\n{sites}", "website_line": "• {name}: {url}"},
@@ -82,6 +94,35 @@ def test_autonym_buttons(renderer):
         {"text": "utter_hello", "buttons": [{"title": "autonym.fa", "payload": "/x"}]}, "en", {"name": "A"}
     )
     assert message["buttons"][0]["title"] == "فارسی"
+
+
+def test_roadmap_steps_show_the_next_steps_detail_only(renderer):
+    steps = [
+        {"id": "exam", "state": "done", "site": "https://a.org"},
+        {"id": "license", "state": "next", "site": "https://b.org"},
+    ]
+    summary = {"country": "PH", "place": "Texas", "immigration_status": "green_card"}
+    text = renderer.text("en", "utter_plan", {"profession": "nurse", "steps": steps, "summary": summary})
+    assert text == (
+        "Plan for nurses:\nstudied in Philippines · Texas · Green card\n\n"
+        "✅ 1. The exam\n👉 2. License\nApply.\nhttps://b.org"
+    )
+
+
+def test_an_empty_summary_leaves_no_gap(renderer):
+    steps = [{"id": "exam", "state": "next", "site": "https://a.org"}]
+    text = renderer.text("en", "utter_plan", {"profession": "nurse", "steps": steps, "summary": {}})
+    assert text == "Plan for nurses:\n\n👉 1. The exam\nBook it.\nhttps://a.org"
+
+
+def test_country_names_are_in_the_persons_language(renderer):
+    summary = {"country": "PH"}
+    assert "\nstudied in Filipinas\n" in renderer.text("es", "utter_plan", {"summary": summary})
+
+
+def test_state_note_gets_its_own_arguments(renderer):
+    arguments = {"message": "roadmap.state.hours", "place": "Florida", "hours": 2080}
+    assert renderer.text("en", "utter_note", arguments) == "📍 Florida asks for 2080 hours."
 
 
 def test_placeholders():

@@ -1,4 +1,5 @@
-"""A real assistant for the end-to-end tests: action server + Rasa on free ports, temporary databases.
+"""A real assistant for the end-to-end tests: action server, web app and Rasa on free ports, temporary
+databases.
 
 The Rasa HTTP API is on with a random token so the tests can read which response the bot chose
 (`utter_action`) and in which language, from the tracker's bot events.
@@ -29,8 +30,9 @@ def free_port() -> int:
 class Client:
     """Talks to the assistant the way a channel does (REST), and reads trackers for assertions."""
 
-    def __init__(self, base_url: str, token: str, database_url: str, tracker_db: str) -> None:
+    def __init__(self, base_url: str, token: str, database_url: str, tracker_db: str, web_url: str) -> None:
         self.base_url = base_url
+        self.web_url = web_url
         self.token = token
         self.database_url = database_url
         self.tracker_db = tracker_db
@@ -67,15 +69,17 @@ def assistant(tmp_path_factory) -> Client:
         {
             "RASA_PORT": str(free_port()),
             "ACTION_SERVER_PORT": str(free_port()),
+            "WEB_PORT": str(free_port()),
             "TRACKER_DB": str(var / "tracker.db"),
             "DATABASE_URL": f"sqlite:///{var / 'app.db'}",
         }
     )
     env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{env['ACTION_SERVER_PORT']}/webhook"
+    env["PUBLIC_URL"] = f"http://127.0.0.1:{env['WEB_PORT']}"
     subprocess.run([sys.executable, "-m", "actions.kb", "load"], env=env, check=True)
     token = secrets.token_hex(16)
     stack = start(model, env, rasa_args=["--enable-api", "--auth-token", token], log_dir=var)
-    yield Client(stack.rasa_url, token, env["DATABASE_URL"], env["TRACKER_DB"])
+    yield Client(stack.rasa_url, token, env["DATABASE_URL"], env["TRACKER_DB"], stack.web_url)
     stack.stop()
 
 

@@ -1,0 +1,68 @@
+"""The printable roadmap: the chat's link opens the same plan as a page, in the person's language."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+import requests
+
+from bot.catalog import Catalogs
+from bot.config import load_settings
+from bot.languages import SUPPORTED_LANGUAGES
+
+pytestmark = pytest.mark.e2e
+
+# The profile questions answered with the buttons' payloads, so this checks the page, not the NLU.
+ROADMAP_BY_BUTTONS = [
+    "/ask_roadmap",
+    '/inform{"profession":"nurse"}',
+    "/skip",
+    '/inform{"us_state":"OR"}',
+    '/inform{"immigration_status":"visa"}',
+    "/deny",
+]
+PLAN_LINK = re.compile(r"https?://\S+/plan/[\w-]+")
+
+
+@pytest.fixture(scope="module")
+def catalogs():
+    return Catalogs.load(load_settings().locales_dir)
+
+
+def plan_link(assistant, sender, language):
+    assistant.send(sender, f'/change_language{{"requested_language":"{language}"}}')
+    for message in ROADMAP_BY_BUTTONS:
+        replies = assistant.send(sender, message)
+    links = PLAN_LINK.findall(" ".join(r.get("text", "") for r in replies))
+    assert len(links) == 1, replies
+    return links[0]
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_printable_plan_in_the_persons_language(assistant, sender, catalogs, language):
+    page = requests.get(plan_link(assistant, sender, language), timeout=30)
+    assert page.status_code == 200
+    body = page.text
+    assert f'lang="{language}"' in body
+    assert f'dir="{"rtl" if language in ("ar", "fa") else "ltr"}"' in body
+    for message_id in ("roadmap.title.nclex", "roadmap.detail.nurse.visa", "roadmap.state.nurse_oet"):
+        text = catalogs.get(language, message_id).split("{")[0].strip()
+        assert html.escape(text, quote=False) in body, message_id
+    assert "default-src 'none'" in page.headers["Content-Security-Policy"]
+
+
+def test_the_link_is_stable_and_shows_corrections(assistant, sender, catalogs):
+    first = plan_link(assistant, sender, "en")
+    replies = assistant.send(sender, '/inform{"us_state":"ND"}')
+    assert PLAN_LINK.findall(" ".join(r.get("text", "") for r in replies)) == [first]
+    body = requests.get(first, timeout=30).text
+    assert catalogs.get("en", "roadmap.state.nurse_nd_evaluators")[:40] in body
+    spanish = requests.get(first, params={"lang": "es"}, timeout=30).text
+    assert 'lang="es"' in spanish and html.escape(catalogs.get("es", "roadmap.title.nclex")) in spanish
+
+
+def test_an_unknown_link_is_a_polite_404(assistant):
+    response = requests.get(f"{assistant.web_url}/plan/not-a-real-plan", params={"lang": "fr"}, timeout=30)
+    assert response.status_code == 404 and 'lang="fr"' in response.text
