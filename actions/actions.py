@@ -67,10 +67,11 @@ def entity_values(tracker: Tracker, names: tuple) -> List[str]:
 
 
 def place_name(tracker: Tracker, kb: Store) -> str | None:
-    """The place as the person wrote it in this message, else its English name."""
+    """The place as the person wrote it in this message (not a ZIP code), else its English name."""
     for entity in tracker.latest_message.get("entities", []):
-        if entity.get("entity") in PLACE_ENTITIES and entity.get("text"):
-            return entity["text"]
+        written = entity.get("text") or ""
+        if entity.get("entity") in PLACE_ENTITIES and written and not written[:1].isdigit():
+            return written
     city, state = tracker.get_slot("city"), tracker.get_slot("us_state")
     entry = (kb.kb_entry("city", city) if city else None) or (
         kb.kb_entry("state", state) if state else None

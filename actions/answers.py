@@ -103,6 +103,13 @@ def answer(
         if entry is None:
             return Reply(slots={"pending_topic": topic}).say("utter_ask_profession")
         reply = Reply(slots={"pending_topic": None})
+        roadmap_entry = kb.kb_entry("roadmap", profile.profession) if entry.get("alias_of") else None
+        if topic == "pathway" and roadmap_entry:
+            # Professions without their own pathway answer (OT, PA, midwife…) get their roadmap's steps.
+            steps = [{"id": s["id"], "site": s["site"], "state": "overview"} for s in roadmap_entry["steps"]]
+            return reply.say("utter_pathway_overview", profession=profile.profession, steps=steps).say(
+                "utter_offer_roadmap"
+            )
         if topic == "websites":
             return reply.say("utter_official_websites", profession=profile.profession, sites=entry["bodies"])
         reply.say(entry["answers"][topic], profession=profile.profession)

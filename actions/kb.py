@@ -191,7 +191,7 @@ def rows_for(kb: Dict[str, Any]) -> Tuple[List[Dict[str, Any]], List[Dict[str, A
     professions = kb["professions"]
     entries = [entry("profession", k, v) for k, v in professions["professions"].items()]
     for alias, target in (professions.get("aliases") or {}).items():
-        entries.append(entry("profession", alias, professions["professions"][target]))
+        entries.append(entry("profession", alias, {**professions["professions"][target], "alias_of": target}))
     entries += [entry("topic", k, v) for k, v in kb["topics"]["topics"].items()]
     # Each profession's roadmap carries the state notes that apply to it.
     notes = kb["roadmaps"].get("state_notes") or []

@@ -50,10 +50,20 @@ _LANGUAGE_FILE_SECTIONS = {
 _PRIORITY = (CITY, US_STATE, PROFESSION, REQUESTED_LANGUAGE, COUNTRY, IMMIGRATION_STATUS, MILESTONE)
 # Countries whose names are mostly read as something else in a message about U.S. licensure.
 _SKIPPED_COUNTRIES = {"US", "UM", "JE", "GE"}
-_SKIPPED_COUNTRY_NAMES = {"mali", "chad", "jordan", "turkey", "oman"}
+# "تونی": Persian "لتونی" (Latvia) without its leading ل, also the end of "می‌تونی" ("you can").
+_SKIPPED_COUNTRY_NAMES = {"mali", "chad", "jordan", "turkey", "oman", "تونی"}
 
 _ARABIC_PROCLITICS = re.compile(r"^(?:[وف]?(?:ب|ل|ک)?ال|[وف]?[بلک]|[وف])(?=[\u0600-\u06ff])")
 _ABBREVIATION = re.compile(r"[A-Z][A-Z.]{1,4}")
+_ZIP_CODE = re.compile(r"(?<![\d-])(\d{3})\d{2}(?:-\d{4})?(?![\d-])")
+# A five-digit number is a ZIP code only when the message says so or is nothing else: "I paid 12000"
+# must not move anyone to New York.
+_ZIP_WORDS = re.compile(
+    r"zip|c[oó]digo postal|code postal|\bcep\b|индекс|поштов|邮编|邮政编码|郵遞區號|郵政編碼|"
+    r"الرمز البريدي|الرمز البريد|کد پستی|کدپستی",
+    re.IGNORECASE,
+)
+_ONLY_A_ZIP = re.compile(r"\W*\d{5}(?:-\d{4})?\W*")
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _WORD_OR_HAN = re.compile(f"[{_HAN}]|[^\\W_{_HAN}]+")
 _ARABIC_FOLDS = str.maketrans(
@@ -93,7 +103,13 @@ class Match:
 class GazetteerIndex:
     """All names, compiled into two PhraseMatchers (folded names, as-typed abbreviations)."""
 
-    def __init__(self, names: Dict[Tuple[str, str], Iterable[str]], abbreviations, city_states):
+    def __init__(
+        self,
+        names: Dict[Tuple[str, str], Iterable[str]],
+        abbreviations,
+        city_states,
+        zip_states: Dict[int, str] | None = None,
+    ):
         from spacy.matcher import PhraseMatcher
         from spacy.vocab import Vocab
 
@@ -102,6 +118,7 @@ class GazetteerIndex:
         self._abbreviations = PhraseMatcher(self._vocab, attr="ORTH")
         self._labels: Dict[str, Tuple[str, str]] = {}
         self.city_states: Dict[str, str] = dict(city_states)
+        self.zip_states: Dict[int, str] = dict(zip_states or {})
         self._add(self._names, names, folded=True)
         self._add(self._abbreviations, abbreviations, folded=False)
 
@@ -145,14 +162,30 @@ class GazetteerIndex:
             found.append(Match(entity, value, char_start, char_end, text[char_start:char_end]))
         return sorted(found, key=lambda m: m.start)
 
+    def zip_code_state(self, text: str) -> Dict[str, Any] | None:
+        """The state of a ZIP code in the text, as an entity (first three digits → state)."""
+        if not (_ZIP_WORDS.search(text) or _ONLY_A_ZIP.fullmatch(text)):
+            return None
+        for match in _ZIP_CODE.finditer(text):
+            state = self.zip_states.get(int(match.group(1)))
+            if state:
+                return {
+                    "entity": US_STATE, "value": state,
+                    "start": match.start(), "end": match.end(), "text": match.group(),
+                }
+        return None
+
     def entities(self, text: str) -> List[Dict[str, Any]]:
-        """Rasa entity dicts; a city also yields its state unless the text names a state itself."""
+        """Rasa entity dicts; a ZIP code or else a city yields its state unless the text names one."""
         matches = self.find(text)
         result = [
             {"entity": m.entity, "value": m.value, "start": m.start, "end": m.end, "text": m.text}
             for m in matches
         ]
         if not any(m.entity == US_STATE for m in matches):
+            zip_state = self.zip_code_state(text)
+            if zip_state:
+                return result + [zip_state]
             for m in matches:
                 if m.entity == CITY and m.value in self.city_states:
                     result.append(
@@ -222,6 +255,11 @@ def load_index(directory: Path) -> GazetteerIndex:
         add(abbreviations, CITY, key, city.get("abbreviations"))
         city_states[key] = city.get("state")
 
+    zip_states = {
+        prefix: state
+        for first, last, state in places.get("zip3") or []
+        for prefix in range(first, last + 1)
+    }
     countries, language_names = _cldr_names()
     for (entity, value), terms in {**countries, **language_names}.items():
         add(names, entity, value, terms)
@@ -230,7 +268,7 @@ def load_index(directory: Path) -> GazetteerIndex:
         for section, entity in _LANGUAGE_FILE_SECTIONS.items():
             for value, terms in (extra.get(section) or {}).items():
                 add(names, entity, value, terms)
-    return GazetteerIndex(names, abbreviations, city_states)
+    return GazetteerIndex(names, abbreviations, city_states, zip_states)
 
 
 @functools.lru_cache(maxsize=4)

@@ -19,6 +19,7 @@ ROADMAP_LINES = {
     "done": msgid("roadmap.line_done"),
     "next": msgid("roadmap.line_next"),
     "later": msgid("roadmap.line_later"),
+    "overview": msgid("roadmap.line_overview"),
 }
 _EMPTY_LINES = re.compile(r"\n{3,}")
 

@@ -29,10 +29,12 @@ class FakeKB:
             "state_notes": [{"states": ["WA"], "message": "roadmap.state.x", "site": "https://wa.gov"}],
         },
         "other": {"steps": [{"id": "find_board", "site": "https://w.org", "done_with": []}]},
+        "midwife": {"steps": [{"id": "acme_program", "site": "https://m.org", "done_with": []}]},
     }
 
     def kb_entry(self, kind, key):
-        kinds = {"profession": self.professions, "topic": self.topics, "roadmap": self.roadmaps}
+        professions = {**self.professions, "midwife": {"alias_of": "other", "answers": {}, "bodies": []}}
+        kinds = {"profession": professions, "topic": self.topics, "roadmap": self.roadmaps}
         return kinds.get(kind, {}).get(key)
 
     def programs_in_state(self, state):
@@ -73,6 +75,13 @@ def test_pathway_answer_offers_a_personal_roadmap():
         "utter_pathway_pharmacist",
         "utter_offer_roadmap",
     ]
+
+
+def test_professions_without_their_own_pathway_get_their_roadmaps_steps():
+    reply = answer("pathway", Profile(profession="midwife"), KB)
+    assert names(reply) == ["utter_pathway_overview", "utter_offer_roadmap"]
+    step = {"id": "acme_program", "site": "https://m.org", "state": "overview"}
+    assert reply.responses[0]["steps"] == [step]
 
 
 def test_roadmap_starts_with_an_intro_and_the_first_unknown_field():

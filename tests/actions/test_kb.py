@@ -116,6 +116,7 @@ def test_no_program_state_returns_nothing(store):
 def test_professions_and_aliases_are_queryable(store):
     assert store.kb_entry("profession", "nurse")["answers"]["pathway"] == "utter_pathway_nurse"
     assert store.kb_entry("profession", "midwife")["answers"]["pathway"] == "utter_pathway_other"
+    assert store.kb_entry("profession", "midwife")["alias_of"] == "other"
     assert store.kb_entry("state", "WA")["name"] == "Washington"
 
 

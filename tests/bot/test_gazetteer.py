@@ -46,7 +46,9 @@ def test_explicit_state_wins_over_the_city_default(index):
     assert ("us_state", "OR") not in found
 
 
-@pytest.mark.parametrize("text", ["ok thanks", "me and my wife in OR", "hi, is it ok?", "in the morning"])
+@pytest.mark.parametrize(
+    "text", ["ok thanks", "me and my wife in OR", "hi, is it ok?", "in the morning", "می‌تونی کمکم کنی؟"]
+)
 def test_ordinary_words_are_not_places(index, text):
     assert not {e for e in entities(index, text) if e[0] in ("city", "us_state")}
 
@@ -137,3 +139,28 @@ def test_milestones_in_every_language(index, text, milestones):
 )
 def test_ambiguous_words_are_not_statuses_or_milestones(index, text):
     assert not {e for e, _ in entities(index, text)} & {"immigration_status", "milestone"}
+
+
+@pytest.mark.parametrize(
+    "text, state",
+    [
+        ("any program near zip 60614?", "IL"),
+        ("mi código postal es 33125", "FL"),
+        ("мой индекс 11201-1234", "NY"),
+        ("邮编 02139", "MA"),
+        ("98101", "WA"),
+    ],
+)
+def test_zip_codes_name_their_state(index, text, state):
+    assert ("us_state", state) in entities(index, text)
+
+
+@pytest.mark.parametrize(
+    "text", ["I paid 12000 for the exams", "call 555-12345-678", "zip? my Step 1 score was 25012345"]
+)
+def test_other_numbers_are_not_zip_codes(index, text):
+    assert not [e for e in entities(index, text) if e[0] == "us_state"]
+
+
+def test_a_named_state_wins_over_a_zip_code(index):
+    assert {v for e, v in entities(index, "I live in Ohio, zip 60614") if e == "us_state"} == {"OH"}

@@ -1,12 +1,12 @@
-"""The printable roadmap: the chat's link opens the same plan as a page, in the person's language."""
+"""The roadmap's printable page and the step-by-step answers built from roadmaps, in every language."""
 
 from __future__ import annotations
 
-import html
 import re
 
 import pytest
 import requests
+from markupsafe import escape
 
 from bot.catalog import Catalogs
 from bot.config import load_settings
@@ -49,7 +49,7 @@ def test_printable_plan_in_the_persons_language(assistant, sender, catalogs, lan
     assert f'dir="{"rtl" if language in ("ar", "fa") else "ltr"}"' in body
     for message_id in ("roadmap.title.nclex", "roadmap.detail.nurse.visa", "roadmap.state.nurse_oet"):
         text = catalogs.get(language, message_id).split("{")[0].strip()
-        assert html.escape(text, quote=False) in body, message_id
+        assert escape(text) in body, message_id
     assert "default-src 'none'" in page.headers["Content-Security-Policy"]
 
 
@@ -60,9 +60,24 @@ def test_the_link_is_stable_and_shows_corrections(assistant, sender, catalogs):
     body = requests.get(first, timeout=30).text
     assert catalogs.get("en", "roadmap.state.nurse_nd_evaluators")[:40] in body
     spanish = requests.get(first, params={"lang": "es"}, timeout=30).text
-    assert 'lang="es"' in spanish and html.escape(catalogs.get("es", "roadmap.title.nclex")) in spanish
+    assert 'lang="es"' in spanish and escape(catalogs.get("es", "roadmap.title.nclex")) in spanish
 
 
 def test_an_unknown_link_is_a_polite_404(assistant):
     response = requests.get(f"{assistant.web_url}/plan/not-a-real-plan", params={"lang": "fr"}, timeout=30)
     assert response.status_code == 404 and 'lang="fr"' in response.text
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_professions_without_their_own_guide_get_their_steps(assistant, sender, catalogs, language):
+    assistant.send(sender, f'/change_language{{"requested_language":"{language}"}}')
+    assistant.send(sender, '/inform{"profession":"physician_assistant"}')
+    replies = assistant.send(sender, "/ask_pathway")
+    [event] = [
+        e for e in assistant.bot_events_since_last_user(sender)
+        if e["metadata"]["utter_action"] == "utter_pathway_overview"
+    ]
+    assert event["metadata"]["language"] == language
+    for message_id in ("roadmap.title.pa_program", "roadmap.detail.physician_assistant.pance"):
+        assert catalogs.get(language, message_id) in event["text"]
+    assert "https://www.arc-pa.org" in " ".join(r.get("text", "") for r in replies)
