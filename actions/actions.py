@@ -110,31 +110,36 @@ class ActionAnswerTopic(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[str, Any]]:
-        intent = tracker.latest_message.get("intent", {}).get("name")
-        pending_topic = tracker.get_slot("pending_topic")
-        state = roadmap_state_of(tracker)
-        # An answer to a roadmap question counts even when it reads like a question ("H-1B").
-        answering = pending_topic == "roadmap" and state.question is not None
-        events = []
-        if intent == "inform" or answering:
-            events = roadmap_answers(tracker)
-        profile = profile_of(tracker, {e["name"]: e["value"] for e in events})
-        try:
-            kb = store()
-            place = place_name(tracker, kb)
-            if intent == "inform" or (answering and entity_values(tracker, PROFILE_ENTITIES)):
-                reply = answers.after_inform(pending_topic, profile, kb, place, state)
-            elif intent in answers.REPLY_INTENTS:
-                reply = answers.after_reply(pending_topic, profile, kb, place, state)
-            else:
-                reply = answers.answer(answers.INTENT_TOPICS[intent], profile, kb, place, state)
-            if reply.gives("utter_roadmap"):
-                link = printable_roadmap(tracker, kb, profile, place)
-                reply.say("utter_roadmap_printable", url=link)
-        except SQLAlchemyError:
-            logger.exception("The knowledge base is unavailable.")
-            reply = answers.Reply().say("utter_temporarily_unavailable")
-        return events + send(dispatcher, reply)
+        return answer_topic(dispatcher, tracker)
+
+
+def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[str, Any]]:
+    """The knowledge-base answer for the latest message, in the context of the roadmap."""
+    intent = tracker.latest_message.get("intent", {}).get("name")
+    pending_topic = tracker.get_slot("pending_topic")
+    state = roadmap_state_of(tracker)
+    # An answer to a roadmap question counts even when it reads like a question ("H-1B") or was not
+    # understood as a whole ("my profession is nurse" at low confidence): it names a profile fact.
+    answering = pending_topic == "roadmap" and state.question is not None
+    names_fact = bool(entity_values(tracker, PROFILE_ENTITIES))
+    informing = intent == "inform" or (names_fact and (answering or intent == "nlu_fallback"))
+    events = roadmap_answers(tracker) if informing or answering else []
+    profile = profile_of(tracker, {e["name"]: e["value"] for e in events})
+    try:
+        kb = store()
+        place = place_name(tracker, kb)
+        if informing:
+            reply = answers.after_inform(pending_topic, profile, kb, place, state)
+        elif intent in answers.REPLY_INTENTS:
+            reply = answers.after_reply(pending_topic, profile, kb, place, state)
+        else:
+            reply = answers.answer(answers.INTENT_TOPICS[intent], profile, kb, place, state)
+        if reply.gives("utter_roadmap"):
+            reply.say("utter_roadmap_printable", url=printable_roadmap(tracker, kb, profile, place))
+    except SQLAlchemyError:
+        logger.exception("The knowledge base is unavailable.")
+        reply = answers.Reply().say("utter_temporarily_unavailable")
+    return events + send(dispatcher, reply)
 
 
 class ActionChangeLanguage(Action):
@@ -206,6 +211,8 @@ class ActionDefaultFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[str, Any]]:
+        if tracker.get_slot("pending_topic") == "roadmap" and entity_values(tracker, PROFILE_ENTITIES):
+            return answer_topic(dispatcher, tracker)  # a roadmap answer or correction, worded unusually
         misses = answers.consecutive_fallbacks(user_intents_newest_first(tracker))
         if misses >= 2:
             dispatcher.utter_message(response="utter_offer_handoff")

@@ -17,6 +17,8 @@ from bot.renderer import Renderer
 logger = logging.getLogger(__name__)
 
 HINT_METADATA_KEYS = ("language", "language_code", "lang")
+# Below this the detection is a coin toss ("hi!" reads as English or Taglish): the default is better.
+TENTATIVE_MIN_CONFIDENCE = 0.6
 
 
 def language_hint(tracker: DialogueStateTracker) -> str | None:
@@ -35,7 +37,10 @@ def tentative_language(tracker: DialogueStateTracker) -> str | None:
     parse_data = (latest.parse_data if latest else None) or {}
     if parse_data.get(UNKNOWN_WORDS_KEY):
         return None  # gibberish often looks like some language: it says nothing about the person's
-    return (parse_data.get(DETECTION_KEY) or {}).get("language")
+    detection = parse_data.get(DETECTION_KEY) or {}
+    if detection.get("confidence", 1.0) < TENTATIVE_MIN_CONFIDENCE:
+        return None
+    return detection.get("language")
 
 
 class CatalogNLG(TemplatedNaturalLanguageGenerator):

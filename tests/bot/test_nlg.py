@@ -24,12 +24,13 @@ responses:
 )
 
 
-def tracker(text="hi", language_slot=None, metadata=None, detected=None):
+def tracker(text="hi", language_slot=None, metadata=None, detected=None, confidence=1.0):
+    detection = {"language": detected, "confidence": confidence}
     events = [
         UserUttered(
             text,
             intent={"name": "greet", "confidence": 1.0},
-            parse_data={"language_detection": {"language": detected}} if detected else None,
+            parse_data={"language_detection": detection} if detected else None,
             metadata=metadata,
         )
     ]
@@ -42,6 +43,11 @@ def test_hint_and_tentative_language_are_read_from_the_last_message():
     t = tracker(metadata={"language": "es-MX"}, detected="pt")
     assert language_hint(t) == "es-MX"
     assert tentative_language(t) == "pt"
+
+
+def test_a_coin_toss_detection_is_no_tentative_language():
+    assert tentative_language(tracker("hi!", detected="tl", confidence=0.52)) is None
+    assert tentative_language(tracker("gracias", detected="es", confidence=0.97)) == "es"
 
 
 @pytest.mark.parametrize(
