@@ -129,8 +129,8 @@ def markdown_page(scores: Dict[str, LanguageScore], model: Path) -> str:
 
 Written by `python -m scripts.evaluate_nlu --markdown docs/nlu-evaluation.md` on {dt.date.today()}
 (model `{model.name}`). The held-out data (`tests/nlu/<lang>.yml`, {total} utterances) was written
-separately from the training data; sentences that also occur in the training data are removed from it
-(`tests/test_data.py` checks this).
+separately from the training data; no training sentence may repeat a held-out or end-to-end sentence,
+word for word or with 80% of its words (`tests/test_data.py` checks this).
 
 Language identification is measured two ways:
 
