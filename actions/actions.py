@@ -67,16 +67,15 @@ def entity_values(tracker: Tracker, names: tuple) -> List[str]:
 
 
 def place_name(tracker: Tracker, kb: Store) -> str | None:
-    """The place as the person wrote it in this message (not a ZIP code), else its English name."""
+    """The place as the person wrote it in this message (not a ZIP code), else the city's English name,
+    else the state's code (the renderer names it in the person's language)."""
     for entity in tracker.latest_message.get("entities", []):
         written = entity.get("text") or ""
         if entity.get("entity") in PLACE_ENTITIES and written and not written[:1].isdigit():
             return written
-    city, state = tracker.get_slot("city"), tracker.get_slot("us_state")
-    entry = (kb.kb_entry("city", city) if city else None) or (
-        kb.kb_entry("state", state) if state else None
-    )
-    return entry["name"] if entry else state
+    city = tracker.get_slot("city")
+    entry = kb.kb_entry("city", city) if city else None
+    return entry["name"] if entry else tracker.get_slot("us_state")
 
 
 def user_intents_newest_first(tracker: Tracker) -> List[str | None]:

@@ -174,7 +174,8 @@ def roadmap_reply(
         steps=roadmap.plan_steps(entry, known),
     )
     for note in roadmap.state_notes(entry, profile.us_state):
-        reply.say("utter_roadmap_state_note", place=place_name, **note)
+        # A state note is about the state, whatever place the person named.
+        reply.say("utter_roadmap_state_note", place=profile.us_state, **note)
     if profile.us_state:
         programs = roadmap.nearest_programs(kb.programs_in_state(profile.us_state), profile.city)
         if programs:
