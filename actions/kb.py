@@ -198,7 +198,8 @@ def rows_for(kb: Dict[str, Any]) -> Tuple[List[Dict[str, Any]], List[Dict[str, A
     for profession, roadmap in kb["roadmaps"]["roadmaps"].items():
         own_notes = [n for n in notes if profession in n["professions"]]
         entries.append(entry("roadmap", profession, {**roadmap, "state_notes": own_notes}))
-    # English display names of places, for answers and the staff brief.
+    # English names of places: cities in answers, states for staff (answers name a state from the
+    # catalogs, in the person's language).
     for kind, key in (("states", "state"), ("cities", "city")):
         for code, place in (kb.get("places", {}).get(kind) or {}).items():
             data = {"name": place["names"][0], "state": place.get("state", code)}

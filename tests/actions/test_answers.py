@@ -124,6 +124,7 @@ def test_plan_with_state_notes_and_programs_of_the_state():
     assert [(s["id"], s["state"]) for s in plan["steps"]] == [("fpgee", "done")]  # green card: no visa step
     assert plan["summary"] == {"country": "EG", "place": "Seattle", "immigration_status": "green_card"}
     assert reply.responses[1]["message"] == "roadmap.state.x"
+    assert reply.responses[1]["place"] == "WA"  # the note is about the state, not the city named
     assert [p["name"] for p in reply.responses[2]["programs"]] == ["B", "A"]
 
 
