@@ -67,16 +67,15 @@ def entity_values(tracker: Tracker, names: tuple) -> List[str]:
 
 
 def place_name(tracker: Tracker, kb: Store) -> str | None:
-    """The place as the person wrote it in this message (not a ZIP code), else its English name."""
+    """The place as the person wrote it in this message (not a ZIP code), else the city's English name,
+    else the state's code (the renderer names it in the person's language)."""
     for entity in tracker.latest_message.get("entities", []):
         written = entity.get("text") or ""
         if entity.get("entity") in PLACE_ENTITIES and written and not written[:1].isdigit():
             return written
-    city, state = tracker.get_slot("city"), tracker.get_slot("us_state")
-    entry = (kb.kb_entry("city", city) if city else None) or (
-        kb.kb_entry("state", state) if state else None
-    )
-    return entry["name"] if entry else state
+    city = tracker.get_slot("city")
+    entry = kb.kb_entry("city", city) if city else None
+    return entry["name"] if entry else tracker.get_slot("us_state")
 
 
 def user_intents_newest_first(tracker: Tracker) -> List[str | None]:
@@ -120,7 +119,8 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dic
     state = roadmap_state_of(tracker)
     # An answer to a roadmap question counts even when it reads like a question ("H-1B") or was not
     # understood as a whole ("my profession is nurse" at low confidence): it names a profile fact.
-    answering = pending_topic == "roadmap" and state.question is not None
+    # "What is the NCLEX?" names a milestone but reports nothing.
+    answering = pending_topic == "roadmap" and state.question is not None and intent != "explain_term"
     names_fact = bool(entity_values(tracker, PROFILE_ENTITIES))
     informing = intent == "inform" or (names_fact and (answering or intent == "nlu_fallback"))
     events = roadmap_answers(tracker) if informing or answering else []
@@ -133,7 +133,8 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dic
         elif intent in answers.REPLY_INTENTS:
             reply = answers.after_reply(pending_topic, profile, kb, place, state)
         else:
-            reply = answers.answer(answers.INTENT_TOPICS[intent], profile, kb, place, state)
+            terms = entity_values(tracker, ("term",))
+            reply = answers.answer(answers.INTENT_TOPICS[intent], profile, kb, place, state, terms)
         if reply.gives("utter_roadmap"):
             reply.say("utter_roadmap_printable", url=printable_roadmap(tracker, kb, profile, place))
     except SQLAlchemyError:

@@ -25,6 +25,13 @@ def extract_kb(fileobj: BinaryIO, keywords: Any, comment_tags: Any, options: Any
         yield 0, "", message_id, [comment]
 
 
+def extract_places(fileobj: BinaryIO, keywords: Any, comment_tags: Any, options: Any) -> Extracted:
+    """Names of U.S. states and territories (data/gazetteer/places.yml), shown in answers and plans."""
+    places = yaml.safe_load(fileobj) or {}
+    for code in places.get("states") or {}:
+        yield 0, "", f"state.{code}", ["Name of a U.S. state or territory."]
+
+
 def kb_message_ids(kb: Dict[str, Any]) -> Iterator[Tuple[str, str]]:
     """(message id, note for translators) for every text one KB file refers to."""
     professions = {**(kb.get("professions") or {}), **(kb.get("aliases") or {})}
@@ -40,5 +47,7 @@ def kb_message_ids(kb: Dict[str, Any]) -> Iterator[Tuple[str, str]]:
                 f"roadmap.detail.{profession}.{step['id']}",
                 "What to do in this roadmap step, shown when it is the person's next step.",
             )
+    for key in kb.get("terms") or {}:
+        yield f"term.{key}", "Name of a glossary term in a list (\"I can explain: ECFMG, the Match…\")."
     for note in kb.get("state_notes") or []:
         yield note["message"], "What differs in one U.S. state; {place} is the state's name."

@@ -22,6 +22,7 @@ ROADMAP_LINES = {
     "overview": msgid("roadmap.line_overview"),
 }
 _EMPTY_LINES = re.compile(r"\n{3,}")
+_STATE_CODE = re.compile(r"[A-Z]{2}")
 
 
 class _Arguments(dict):
@@ -59,6 +60,12 @@ class Renderer:
                 )
             elif key == "steps":
                 formatted[key] = self._roadmap_steps(language, arguments.get("profession"), value or [])
+            elif key == "terms":
+                formatted[key] = self.catalogs.get(language, msgid("list_separator")).join(
+                    self.catalogs.get(language, f"term.{term}") for term in value or []
+                )
+            elif key == "place" and value:
+                formatted[key] = self.place(language, value)
             elif key == "summary":
                 formatted[key] = self.profile_summary(language, value or {})
             elif key == "message":
@@ -94,10 +101,14 @@ class Renderer:
             name = babel_locale(language).territories.get(country, country)
             parts.append(self.text(language, msgid("roadmap.summary_country"), {"country": name}))
         if summary.get("place"):
-            parts.append(str(summary["place"]))
+            parts.append(self.place(language, summary["place"]))
         if summary.get("immigration_status"):
             parts.append(self.catalogs.get(language, f"status.{summary['immigration_status']}"))
         return " · ".join(parts)
+
+    def place(self, language: str, place: str) -> str:
+        """A state code ("TX") becomes the state's name in the language; a place as written stays."""
+        return self.catalogs.get(language, f"state.{place}") if _STATE_CODE.fullmatch(place) else place
 
     def program_line(self, language: str, program: Mapping[str, Any]) -> str:
         services = self.catalogs.get(language, msgid("list_separator")).join(

@@ -19,6 +19,7 @@ METHOD_MAP = [
     ("web/**.py", "python"),
     ("domain.yml", "bot.extract:extract_domain"),
     ("data/kb/**.yml", "bot.extract:extract_kb"),
+    ("data/gazetteer/places.yml", "bot.extract:extract_places"),
 ]
 KEYWORDS = {"msgid": None}
 

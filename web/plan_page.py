@@ -54,7 +54,7 @@ def plan_view(record: Dict[str, Any], kb: KnowledgeBase, renderer: Renderer, lan
         for number, step in enumerate(roadmap.plan_steps(entry, known), start=1)
     ]
     notes = [
-        {"text": text(note["message"], place=place, hours=note.get("hours")), "site": note["site"]}
+        {"text": text(note["message"], place=known.us_state, hours=note.get("hours")), "site": note["site"]}
         for note in roadmap.state_notes(entry, known.us_state)
     ]
     programs = (

@@ -127,3 +127,23 @@ def test_state_note_gets_its_own_arguments(renderer):
 
 def test_placeholders():
     assert placeholders("a {x} b {y}") == ["x", "y"]
+
+
+def test_term_lists_use_each_terms_name():
+    catalogs = Catalogs(
+        {"en": {"utter_terms": "I can explain: {terms}.", "list_separator": ", ", "term.att": "ATT",
+                "term.match": "the Match"}}
+    )
+    text = Renderer(catalogs).text("en", "utter_terms", {"terms": ["match", "att"]})
+    assert text == "I can explain: the Match, ATT."
+
+
+def test_a_state_code_is_named_in_the_language_and_a_written_place_stays():
+    catalogs = Catalogs(
+        {"en": {"utter_here": "Programs in {place}", "state.NY": "New York", "state.TX": "Texas"},
+         "es": {"utter_here": "Programas en {place}", "state.NY": "Nueva York"}}
+    )
+    renderer = Renderer(catalogs)
+    assert renderer.text("es", "utter_here", {"place": "NY"}) == "Programas en Nueva York"
+    assert renderer.text("es", "utter_here", {"place": "TX"}) == "Programas en Texas"
+    assert renderer.text("es", "utter_here", {"place": "Filadelfia"}) == "Programas en Filadelfia"
