@@ -44,8 +44,6 @@ TOPIC_LABELS = {
     "roadmap": "personal roadmap",
     "glossary": "meaning of a term",
 }
-# A visa question that names one specific visa ("can a doctor get an O-1?") is answered about it.
-VISA_TOPICS = {"visa", "green_card"}
 # "What are ERAS, the Match and NRMP?": at most this many definitions in one reply.
 MAX_TERMS_EXPLAINED = 3
 # Answers to a question the bot asked ("skip", "no", "nothing yet", "yes").
@@ -109,10 +107,10 @@ def answer(
         return roadmap_reply(profile, kb, place_name, roadmap_state)
     if topic == "glossary":
         return glossary_reply(terms, kb)
-    if topic in VISA_TOPICS:
-        named_visas = [e for e in _term_entries(terms, kb) if e.get("visa")]
-        if len(named_visas) == 1:
-            return Reply().say(named_visas[0]["answer"])
+    # A visa question that names one specific visa ("can a doctor get an O-1?") is answered about it.
+    specific = [e for e in _term_entries(terms, kb) if topic in (e.get("answers_for") or ())]
+    if len(specific) == 1:
+        return Reply().say(specific[0]["answer"])
     if topic in PROFESSION_TOPICS:
         entry = kb.kb_entry("profession", profile.profession) if profile.profession else None
         if entry is None:

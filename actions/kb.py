@@ -16,6 +16,7 @@ from typing import Any, Dict, List, Tuple
 
 import yaml
 
+from actions.answers import INTENT_TOPICS
 from bot.catalog import po_path, read_catalog
 from bot.config import PROJECT_ROOT, load_settings
 from bot.languages import SUPPORTED_LANGUAGES
@@ -118,6 +119,9 @@ def _validate_glossary(kb: Dict[str, Any], response_names: set, errors: List[str
         _check_sourced(where, term, errors)
         if term.get("answer") not in response_names:
             errors.append(f"{where}: answer {term.get('answer')!r} is not a domain response")
+    for key, term in terms.items():
+        for topic in set(term.get("answers_for") or ()) - set(INTENT_TOPICS.values()):
+            errors.append(f"glossary.{key}: answers_for names an unknown topic {topic!r}")
     for key in sorted(kb.get("gazetteer_terms", set()) - set(terms)):
         errors.append(f"gazetteer term {key!r} has no glossary entry")
     for key in sorted(set(terms) - kb.get("gazetteer_terms", set())):
@@ -231,7 +235,7 @@ def rows_for(kb: Dict[str, Any]) -> Tuple[List[Dict[str, Any]], List[Dict[str, A
     # A term explained by a topic gets that topic's answer, sources and review date.
     topics = kb["topics"]["topics"]
     for order, (key, term) in enumerate((kb["glossary"].get("terms") or {}).items()):
-        data = {**topics[term["topic"]], "visa": term.get("visa", False)} if "topic" in term else term
+        data = {**topics[term["topic"]], **term} if "topic" in term else term
         entries.append(entry("term", key, {**data, "order": order}))
     # English display names of places, for answers and the staff brief.
     for kind, key in (("states", "state"), ("cities", "city")):

@@ -75,6 +75,7 @@ def test_glossary_validation_catches_problems(kb):
     terms["match"]["answer"] = "utter_missing"
     terms["moon"] = {**terms["att"], "sources": ["https://m.gov"]}
     del terms["oet"]
+    terms["tn"]["answers_for"] = ["visa", "weather"]
     errors = "\n".join(validate(broken, domain_response_names()))
     for problem in (
         "glossary.ecfmg: unknown topic 'astrology'",
@@ -82,6 +83,7 @@ def test_glossary_validation_catches_problems(kb):
         "glossary.match: answer 'utter_missing'",
         "glossary.moon: no gazetteer names find it",
         "gazetteer term 'oet' has no glossary entry",
+        "glossary.tn: answers_for names an unknown topic 'weather'",
     ):
         assert problem in errors
 
@@ -89,7 +91,8 @@ def test_glossary_validation_catches_problems(kb):
 def test_glossary_terms_explained_by_a_topic_get_its_answer_and_sources(store, kb):
     ecfmg = store.kb_entry("term", "ecfmg")
     assert ecfmg["answer"] == "utter_ecfmg" and ecfmg["sources"] == kb["topics"]["topics"]["ecfmg"]["sources"]
-    assert store.kb_entry("term", "o1")["visa"] is True
+    assert store.kb_entry("term", "o1")["answers_for"] == ["visa"]
+    assert store.kb_entry("term", "h1b")["answers_for"] == ["visa"]
     ordered = sorted(store.kb_entries("term"), key=lambda e: e["order"])
     assert [e["key"] for e in ordered] == list(kb["glossary"]["terms"])
 
