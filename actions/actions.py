@@ -119,7 +119,8 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dic
     state = roadmap_state_of(tracker)
     # An answer to a roadmap question counts even when it reads like a question ("H-1B") or was not
     # understood as a whole ("my profession is nurse" at low confidence): it names a profile fact.
-    answering = pending_topic == "roadmap" and state.question is not None
+    # "What is the NCLEX?" names a milestone but reports nothing.
+    answering = pending_topic == "roadmap" and state.question is not None and intent != "explain_term"
     names_fact = bool(entity_values(tracker, PROFILE_ENTITIES))
     informing = intent == "inform" or (names_fact and (answering or intent == "nlu_fallback"))
     events = roadmap_answers(tracker) if informing or answering else []
@@ -132,7 +133,8 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dic
         elif intent in answers.REPLY_INTENTS:
             reply = answers.after_reply(pending_topic, profile, kb, place, state)
         else:
-            reply = answers.answer(answers.INTENT_TOPICS[intent], profile, kb, place, state)
+            terms = entity_values(tracker, ("term",))
+            reply = answers.answer(answers.INTENT_TOPICS[intent], profile, kb, place, state, terms)
         if reply.gives("utter_roadmap"):
             reply.say("utter_roadmap_printable", url=printable_roadmap(tracker, kb, profile, place))
     except SQLAlchemyError:

@@ -24,6 +24,7 @@ INTENT_TOPICS = {
     "ask_green_card": "green_card",
     "find_program": "programs",
     "ask_roadmap": "roadmap",
+    "explain_term": "glossary",
 }
 PROFESSION_TOPICS = {"pathway", "credentials", "english_test", "visa", "websites"}
 
@@ -41,13 +42,18 @@ TOPIC_LABELS = {
     "green_card": "green card",
     "programs": "support programs",
     "roadmap": "personal roadmap",
+    "glossary": "meaning of a term",
 }
+# "What are ERAS, the Match and NRMP?": at most this many definitions in one reply.
+MAX_TERMS_EXPLAINED = 3
 # Answers to a question the bot asked ("skip", "no", "nothing yet", "yes").
 REPLY_INTENTS = {"skip", "deny", "affirm"}
 
 
 class KnowledgeBase(Protocol):
     def kb_entry(self, kind: str, key: str) -> Dict[str, Any] | None: ...
+
+    def kb_entries(self, kind: str) -> List[Dict[str, Any]]: ...
 
     def programs_in_state(self, state: str) -> List[Dict[str, Any]]: ...
 
@@ -94,10 +100,17 @@ def answer(
     kb: KnowledgeBase,
     place_name: str | None = None,
     roadmap_state: RoadmapState = RoadmapState(),
+    terms: Iterable[str] = (),
 ) -> Reply:
-    """The reply for a topic given what we know of the person."""
+    """The reply for a topic given what we know of the person and the glossary terms the message names."""
     if topic == "roadmap":
         return roadmap_reply(profile, kb, place_name, roadmap_state)
+    if topic == "glossary":
+        return glossary_reply(terms, kb)
+    # A visa question that names one specific visa ("can a doctor get an O-1?") is answered about it.
+    specific = [e for e in _term_entries(terms, kb) if topic in (e.get("answers_for") or ())]
+    if len(specific) == 1:
+        return Reply().say(specific[0]["answer"])
     if topic in PROFESSION_TOPICS:
         entry = kb.kb_entry("profession", profile.profession) if profile.profession else None
         if entry is None:
@@ -120,6 +133,23 @@ def answer(
         return programs_reply(profile, kb, place_name)
     entry = kb.kb_entry("topic", topic)
     return Reply().say(entry["answer"])
+
+
+def _term_entries(terms: Iterable[str], kb: KnowledgeBase) -> List[Dict[str, Any]]:
+    entries = (kb.kb_entry("term", term) for term in dict.fromkeys(terms))
+    return [entry for entry in entries if entry]
+
+
+def glossary_reply(terms: Iterable[str], kb: KnowledgeBase) -> Reply:
+    """The definitions of the terms a message names, or the list of terms the glossary explains."""
+    entries = _term_entries(terms, kb)
+    if not entries:
+        known = sorted(kb.kb_entries("term"), key=lambda e: e["order"])
+        return Reply().say("utter_term_unknown", terms=[e["key"] for e in known])
+    reply = Reply()
+    for entry in entries[:MAX_TERMS_EXPLAINED]:
+        reply.say(entry["answer"])
+    return reply
 
 
 def programs_reply(profile: Profile, kb: KnowledgeBase, place_name: str | None) -> Reply:

@@ -16,6 +16,7 @@ from typing import Any, Dict, List, Tuple
 
 import yaml
 
+from actions.answers import INTENT_TOPICS
 from bot.catalog import po_path, read_catalog
 from bot.config import PROJECT_ROOT, load_settings
 from bot.languages import SUPPORTED_LANGUAGES
@@ -25,7 +26,7 @@ STATE_CODE = re.compile(r"[A-Z]{2}")
 # Place names are reference data (USPS codes, city names), not facts that age.
 PLACES_REVIEWED = dt.date(2026, 11, 23)
 REVIEW_AFTER_DAYS = 365
-KB_FILES = ("professions", "topics", "programs", "roadmaps")
+KB_FILES = ("professions", "topics", "programs", "roadmaps", "glossary")
 # Milestones a person can report (the gazetteer's `milestones`); roadmap steps name them in `done_with`.
 MILESTONES = frozenset(
     {
@@ -42,8 +43,16 @@ def _read_yaml(path: Path) -> Dict[str, Any]:
 
 def read_kb(kb_dir: Path, gazetteer_dir: Path | None = None) -> Dict[str, Any]:
     kb = {name: _read_yaml(kb_dir / f"{name}.yml") for name in KB_FILES}
-    places = (gazetteer_dir or kb_dir.parent / "gazetteer") / "places.yml"
+    gazetteer_dir = gazetteer_dir or kb_dir.parent / "gazetteer"
+    places = gazetteer_dir / "places.yml"
     kb["places"] = _read_yaml(places) if places.exists() else {}
+    # Every glossary term the gazetteer can find, in any language's file.
+    kb["gazetteer_terms"] = {
+        key
+        for language in SUPPORTED_LANGUAGES
+        if (gazetteer_dir / f"{language}.yml").exists()
+        for key in _read_yaml(gazetteer_dir / f"{language}.yml").get("terms") or {}
+    }
     return kb
 
 
@@ -94,7 +103,29 @@ def validate(kb: Dict[str, Any], response_names: set) -> List[str]:
         if not program.get("national") and not STATE_CODE.fullmatch(str(program.get("state", ""))):
             errors.append(f"{where}: a local program needs a state code")
     _validate_roadmaps(kb, set(professions) | set(kb["professions"].get("aliases") or {}), errors)
+    _validate_glossary(kb, response_names, errors)
     return errors
+
+
+def _validate_glossary(kb: Dict[str, Any], response_names: set, errors: List[str]) -> None:
+    terms = kb["glossary"].get("terms") or {}
+    topics = kb["topics"].get("topics") or {}
+    for key, term in terms.items():
+        where = f"glossary.{key}"
+        if "topic" in term:
+            if term["topic"] not in topics:
+                errors.append(f"{where}: unknown topic {term['topic']!r}")
+            continue
+        _check_sourced(where, term, errors)
+        if term.get("answer") not in response_names:
+            errors.append(f"{where}: answer {term.get('answer')!r} is not a domain response")
+    for key, term in terms.items():
+        for topic in set(term.get("answers_for") or ()) - set(INTENT_TOPICS.values()):
+            errors.append(f"glossary.{key}: answers_for names an unknown topic {topic!r}")
+    for key in sorted(kb.get("gazetteer_terms", set()) - set(terms)):
+        errors.append(f"gazetteer term {key!r} has no glossary entry")
+    for key in sorted(set(terms) - kb.get("gazetteer_terms", set())):
+        errors.append(f"glossary.{key}: no gazetteer names find it")
 
 
 def _validate_roadmaps(kb: Dict[str, Any], professions: set, errors: List[str]) -> None:
@@ -160,6 +191,9 @@ def sourced_entries(kb: Dict[str, Any]) -> List[Tuple[str, Dict[str, Any]]]:
     entries += [(f"programs.{p.get('id')}", p) for p in kb["programs"].get("programs") or []]
     entries += [(f"roadmaps.{k}", v) for k, v in (kb["roadmaps"].get("roadmaps") or {}).items()]
     entries += [(f"state_notes.{n.get('id')}", n) for n in kb["roadmaps"].get("state_notes") or []]
+    entries += [
+        (f"glossary.{k}", v) for k, v in (kb["glossary"].get("terms") or {}).items() if "topic" not in v
+    ]
     return entries
 
 
@@ -198,6 +232,11 @@ def rows_for(kb: Dict[str, Any]) -> Tuple[List[Dict[str, Any]], List[Dict[str, A
     for profession, roadmap in kb["roadmaps"]["roadmaps"].items():
         own_notes = [n for n in notes if profession in n["professions"]]
         entries.append(entry("roadmap", profession, {**roadmap, "state_notes": own_notes}))
+    # A term explained by a topic gets that topic's answer, sources and review date.
+    topics = kb["topics"]["topics"]
+    for order, (key, term) in enumerate((kb["glossary"].get("terms") or {}).items()):
+        data = {**topics[term["topic"]], **term} if "topic" in term else term
+        entries.append(entry("term", key, {**data, "order": order}))
     # English names of places: cities in answers, states for staff (answers name a state from the
     # catalogs, in the person's language).
     for kind, key in (("states", "state"), ("cities", "city")):

@@ -101,6 +101,14 @@ class Store:
             ).first()
         return json.loads(row.data) if row else None
 
+    def kb_entries(self, kind: str) -> List[Dict[str, Any]]:
+        """Every entry of one kind, each with its `key`."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(kb_entries.c.key, kb_entries.c.data).where(kb_entries.c.kind == kind)
+            ).all()
+        return [{**json.loads(row.data), "key": row.key} for row in rows]
+
     def programs_in_state(self, state: str) -> List[Dict[str, Any]]:
         query = (
             sa.select(programs.c.data)

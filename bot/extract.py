@@ -47,5 +47,7 @@ def kb_message_ids(kb: Dict[str, Any]) -> Iterator[Tuple[str, str]]:
                 f"roadmap.detail.{profession}.{step['id']}",
                 "What to do in this roadmap step, shown when it is the person's next step.",
             )
+    for key in kb.get("terms") or {}:
+        yield f"term.{key}", "Name of a glossary term in a list (\"I can explain: ECFMG, the Match…\")."
     for note in kb.get("state_notes") or []:
         yield note["message"], "What differs in one U.S. state; {place} is the state's name."

@@ -37,7 +37,7 @@ US_STATE, CITY, PROFESSION, COUNTRY, REQUESTED_LANGUAGE = (
     "country",
     "requested_language",
 )
-IMMIGRATION_STATUS, MILESTONE = "immigration_status", "milestone"
+IMMIGRATION_STATUS, MILESTONE, TERM = "immigration_status", "milestone", "term"
 # Sections of data/gazetteer/<lang>.yml and the entity each one names.
 _LANGUAGE_FILE_SECTIONS = {
     "professions": PROFESSION,
@@ -45,9 +45,10 @@ _LANGUAGE_FILE_SECTIONS = {
     "countries": COUNTRY,
     "statuses": IMMIGRATION_STATUS,
     "milestones": MILESTONE,
+    "terms": TERM,
 }
 # When two kinds claim the same words ("Georgia"), the earlier kind wins.
-_PRIORITY = (CITY, US_STATE, PROFESSION, REQUESTED_LANGUAGE, COUNTRY, IMMIGRATION_STATUS, MILESTONE)
+_PRIORITY = (CITY, US_STATE, PROFESSION, REQUESTED_LANGUAGE, COUNTRY, IMMIGRATION_STATUS, MILESTONE, TERM)
 # Countries whose names are mostly read as something else in a message about U.S. licensure.
 _SKIPPED_COUNTRIES = {"US", "UM", "JE", "GE"}
 # "تونی": Persian "لتونی" (Latvia) without its leading ل, also the end of "می‌تونی" ("you can").
@@ -136,7 +137,11 @@ class GazetteerIndex:
         return Doc(self._vocab, words=[fold(w) if folded else w for w in words])
 
     def find(self, text: str) -> List[Match]:
-        """Every entity in the text; overlaps resolved by length, then by kind."""
+        """Every entity in the text; overlaps resolved by length, then by kind.
+
+        Glossary terms are resolved on their own, so "NCLEX" is both a milestone and a term; only a
+        place inside a longer term ("TN visa": not Tennessee) is dropped.
+        """
         from spacy.tokens import Doc
 
         spans = words_with_offsets(text)
@@ -151,16 +156,16 @@ class GazetteerIndex:
             for match_id, start, end in matcher(doc):
                 entity, value = self._labels[self._vocab.strings[match_id]]
                 candidates.append((start, end, entity, value))
-        candidates.sort(key=lambda c: (-(c[1] - c[0]), _PRIORITY.index(c[2]), c[0]))
-        taken = [False] * len(words)
-        found = []
-        for start, end, entity, value in candidates:
-            if any(taken[start:end]):
-                continue
-            taken[start:end] = [True] * (end - start)
-            char_start, char_end = spans[start][1], spans[end - 1][2]
-            found.append(Match(entity, value, char_start, char_end, text[char_start:char_end]))
-        return sorted(found, key=lambda m: m.start)
+        terms = _without_overlaps([c for c in candidates if c[2] == TERM], len(words))
+        others = [
+            c for c in candidates
+            if c[2] != TERM and not (c[2] in (US_STATE, CITY) and _overlapped_by_longer(c, terms))
+        ]
+        found = [
+            Match(entity, value, spans[start][1], spans[end - 1][2], text[spans[start][1]:spans[end - 1][2]])
+            for start, end, entity, value in terms + _without_overlaps(others, len(words))
+        ]
+        return sorted(found, key=lambda m: (m.start, m.entity))
 
     def zip_code_state(self, text: str) -> Dict[str, Any] | None:
         """The state of a ZIP code in the text, as an entity (first three digits → state)."""
@@ -199,6 +204,27 @@ class GazetteerIndex:
                     )
                     break
         return result
+
+
+Candidate = Tuple[int, int, str, str]  # first word, word after the last, entity, value
+
+
+def _without_overlaps(candidates: List[Candidate], length: int) -> List[Candidate]:
+    """Longest first, then by kind: each word belongs to one match."""
+    taken = [False] * length
+    kept = []
+    for start, end, entity, value in sorted(
+        candidates, key=lambda c: (-(c[1] - c[0]), _PRIORITY.index(c[2]), c[0])
+    ):
+        if not any(taken[start:end]):
+            taken[start:end] = [True] * (end - start)
+            kept.append((start, end, entity, value))
+    return kept
+
+
+def _overlapped_by_longer(candidate: Candidate, others: List[Candidate]) -> bool:
+    start, end = candidate[0], candidate[1]
+    return any(o[0] < end and start < o[1] and o[1] - o[0] > end - start for o in others)
 
 
 def _load_yaml(path: Path) -> Dict[str, Any]:

@@ -60,6 +60,10 @@ class Renderer:
                 )
             elif key == "steps":
                 formatted[key] = self._roadmap_steps(language, arguments.get("profession"), value or [])
+            elif key == "terms":
+                formatted[key] = self.catalogs.get(language, msgid("list_separator")).join(
+                    self.catalogs.get(language, f"term.{term}") for term in value or []
+                )
             elif key == "place" and value:
                 formatted[key] = self.place(language, value)
             elif key == "summary":

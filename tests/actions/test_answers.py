@@ -18,7 +18,17 @@ class FakeKB:
             "bodies": [{"name": "NABP", "url": "https://nabp.pharmacy"}],
         }
     }
-    topics = {"ecfmg": {"answer": "utter_ecfmg"}}
+    topics = {"ecfmg": {"answer": "utter_ecfmg"}, "green_card": {"answer": "utter_green_card"}}
+    terms = {
+        "att": {"answer": "utter_term_att", "order": 1},
+        "match": {"answer": "utter_term_match", "order": 0},
+        "eras": {"answer": "utter_term_eras", "order": 2},
+        "residency": {"answer": "utter_term_residency", "order": 3},
+        "o1": {"answer": "utter_term_o1", "answers_for": ["visa"], "order": 4},
+        "tn": {"answer": "utter_term_tn", "answers_for": ["visa"], "order": 5},
+        "niw": {"answer": "utter_term_niw", "answers_for": ["visa", "green_card"], "order": 7},
+        "ecfmg": {"answer": "utter_ecfmg", "order": 6},
+    }
     programs = {"WA": [{"name": "A", "city": "Lynnwood"}, {"name": "B", "city": "Seattle"}]}
     roadmaps = {
         "pharmacist": {
@@ -34,8 +44,13 @@ class FakeKB:
 
     def kb_entry(self, kind, key):
         professions = {**self.professions, "midwife": {"alias_of": "other", "answers": {}, "bodies": []}}
-        kinds = {"profession": professions, "topic": self.topics, "roadmap": self.roadmaps}
+        kinds = {
+            "profession": professions, "topic": self.topics, "roadmap": self.roadmaps, "term": self.terms
+        }
         return kinds.get(kind, {}).get(key)
+
+    def kb_entries(self, kind):
+        return [{**entry, "key": key} for key, entry in self.terms.items()] if kind == "term" else []
 
     def programs_in_state(self, state):
         return self.programs.get(state, [])
@@ -175,3 +190,34 @@ def test_topics_asked_are_english_labels_in_order():
         "licensing pathway",
         "support programs",
     ]
+
+
+def test_a_term_is_explained():
+    assert names(answer("glossary", Profile(), KB, terms=["att"])) == ["utter_term_att"]
+
+
+def test_several_terms_are_explained_in_order_up_to_three():
+    reply = answer("glossary", Profile(), KB, terms=["match", "eras", "match", "att", "residency"])
+    assert names(reply) == ["utter_term_match", "utter_term_eras", "utter_term_att"]
+
+
+def test_an_unknown_term_gets_the_list_of_known_ones_in_glossary_order():
+    reply = answer("glossary", Profile(), KB, terms=["npi_number"])
+    assert names(reply) == ["utter_term_unknown"]
+    assert reply.responses[0]["terms"] == ["match", "att", "eras", "residency", "o1", "tn", "ecfmg", "niw"]
+
+
+def test_a_visa_question_naming_one_visa_is_answered_about_it_without_asking_the_profession():
+    assert names(answer("visa", Profile(), KB, terms=["o1"])) == ["utter_term_o1"]
+    assert names(answer("green_card", Profile(), KB, terms=["niw", "att"])) == ["utter_term_niw"]
+    # A green-card question naming a temporary visa is about the green card.
+    assert names(answer("green_card", Profile(), KB, terms=["tn"])) == ["utter_green_card"]
+
+
+def test_a_visa_question_naming_several_visas_or_none_gets_the_general_answer():
+    assert names(answer("visa", Profile(), KB, terms=["o1", "tn"])) == ["utter_ask_profession"]
+    assert names(answer("visa", Profile(), KB, terms=["att"])) == ["utter_ask_profession"]
+
+
+def test_terms_do_not_change_other_topics():
+    assert names(answer("ecfmg", Profile(), KB, terms=["o1"])) == ["utter_ecfmg"]

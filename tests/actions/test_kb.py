@@ -35,6 +35,7 @@ def test_the_knowledge_base_is_valid(kb):
 def test_every_entry_has_sources_and_a_review_date(kb):
     entries = list(kb["professions"]["professions"].values()) + list(kb["topics"]["topics"].values())
     entries += list(kb["roadmaps"]["roadmaps"].values()) + kb["roadmaps"]["state_notes"]
+    entries += [t for t in kb["glossary"]["terms"].values() if "topic" not in t]
     for entry in entries + kb["programs"]["programs"]:
         assert entry["sources"] and isinstance(entry["last_reviewed"], dt.date)
 
@@ -64,6 +65,36 @@ def test_roadmap_validation_catches_problems(kb):
         "no roadmap for profession 'astronaut'",
     ):
         assert problem in errors
+
+
+def test_glossary_validation_catches_problems(kb):
+    broken = copy.deepcopy(kb)
+    terms = broken["glossary"]["terms"]
+    terms["ecfmg"]["topic"] = "astrology"
+    del terms["att"]["sources"]
+    terms["match"]["answer"] = "utter_missing"
+    terms["moon"] = {**terms["att"], "sources": ["https://m.gov"]}
+    del terms["oet"]
+    terms["tn"]["answers_for"] = ["visa", "weather"]
+    errors = "\n".join(validate(broken, domain_response_names()))
+    for problem in (
+        "glossary.ecfmg: unknown topic 'astrology'",
+        "glossary.att: no sources",
+        "glossary.match: answer 'utter_missing'",
+        "glossary.moon: no gazetteer names find it",
+        "gazetteer term 'oet' has no glossary entry",
+        "glossary.tn: answers_for names an unknown topic 'weather'",
+    ):
+        assert problem in errors
+
+
+def test_glossary_terms_explained_by_a_topic_get_its_answer_and_sources(store, kb):
+    ecfmg = store.kb_entry("term", "ecfmg")
+    assert ecfmg["answer"] == "utter_ecfmg" and ecfmg["sources"] == kb["topics"]["topics"]["ecfmg"]["sources"]
+    assert store.kb_entry("term", "o1")["answers_for"] == ["visa"]
+    assert store.kb_entry("term", "h1b")["answers_for"] == ["visa"]
+    ordered = sorted(store.kb_entries("term"), key=lambda e: e["order"])
+    assert [e["key"] for e in ordered] == list(kb["glossary"]["terms"])
 
 
 def test_every_kb_text_is_in_every_catalog(kb):
@@ -142,6 +173,7 @@ def test_review_lists_entries_older_than_a_year_and_check_notes(kb):
         + [(f"professions.{k}", p) for k, p in kb["professions"]["professions"].items()]
         + [(f"roadmaps.{k}", r) for k, r in kb["roadmaps"]["roadmaps"].items()]
         + [(f"state_notes.{n['id']}", n) for n in kb["roadmaps"]["state_notes"]]
+        + [(f"glossary.{k}", t) for k, t in kb["glossary"]["terms"].items()]
         if entry.get("check")
     }
 
@@ -150,7 +182,8 @@ def test_fresh_entries_without_notes_are_not_due(kb):
     kb = copy.deepcopy(kb)
     sections = (kb["programs"]["programs"], kb["topics"]["topics"].values(),
                 kb["professions"]["professions"].values(), kb["roadmaps"]["roadmaps"].values(),
-                kb["roadmaps"]["state_notes"])
+                kb["roadmaps"]["state_notes"],
+                [t for t in kb["glossary"]["terms"].values() if "topic" not in t])
     for entries in sections:
         for entry in entries:
             entry.pop("check", None)

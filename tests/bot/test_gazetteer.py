@@ -164,3 +164,32 @@ def test_other_numbers_are_not_zip_codes(index, text):
 
 def test_a_named_state_wins_over_a_zip_code(index):
     assert {v for e, v in entities(index, "I live in Ohio, zip 60614") if e == "us_state"} == {"OH"}
+
+
+@pytest.mark.parametrize(
+    "text, terms",
+    [
+        ("what is ATT exactly", {"att"}),
+        ("que es el match y el ERAS", {"match", "eras"}),
+        ("can I get an O-1 after my J-1", {"o1", "j1"}),
+        ("what does permanent residency mean", {"green_card"}),
+    ],
+)
+def test_glossary_terms(index, text, terms):
+    assert {value for entity, value in entities(index, text) if entity == "term"} == terms
+
+
+def test_a_term_does_not_hide_a_milestone_with_the_same_words(index):
+    found = set(entities(index, "I passed the NCLEX"))
+    assert {("milestone", "nclex"), ("term", "nclex")} <= found
+
+
+def test_a_longer_term_hides_the_state_inside_it(index):
+    assert ("us_state", "TN") not in entities(index, "is the TN visa ok for mexican nurses")
+    assert ("term", "tn") in entities(index, "is the TN visa ok for mexican nurses")
+    assert entities(index, "I live in TN") == {("us_state", "TN")}
+
+
+def test_a_term_keeps_the_profession_inside_it(index):
+    found = entities(index, "what does foreign medical graduate mean")
+    assert {("term", "img"), ("profession", "physician")} <= found

@@ -129,6 +129,15 @@ def test_placeholders():
     assert placeholders("a {x} b {y}") == ["x", "y"]
 
 
+def test_term_lists_use_each_terms_name():
+    catalogs = Catalogs(
+        {"en": {"utter_terms": "I can explain: {terms}.", "list_separator": ", ", "term.att": "ATT",
+                "term.match": "the Match"}}
+    )
+    text = Renderer(catalogs).text("en", "utter_terms", {"terms": ["match", "att"]})
+    assert text == "I can explain: the Match, ATT."
+
+
 def test_a_state_code_is_named_in_the_language_and_a_written_place_stays():
     catalogs = Catalogs(
         {"en": {"utter_here": "Programs in {place}", "state.NY": "New York", "state.TX": "Texas"},
