@@ -1,5 +1,5 @@
 """A Latin-script message with no word the assistant has ever seen is not understood, however
-confident DIET is.
+confident the intent classifier is.
 
 Keyboard mashing ("zxqv blorp wug") gets a confident but meaningless intent from any classifier; here
 it becomes `nlu_fallback`, so the person is asked to rephrase (and offered a human after two misses).

@@ -26,6 +26,7 @@ TRAINING_INPUTS = (
     "bot/languages.py",
     "bot/language_identifier.py",
     "bot/tokenizer.py",
+    "bot/intent_classifier.py",
     "requirements/constraints.txt",
 )
 MODELS_DIR = PROJECT_ROOT / "models"
