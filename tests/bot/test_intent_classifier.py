@@ -14,6 +14,7 @@ from bot.intent_classifier import (
     LinearIntentClassifier,
     fit,
     inverse_document_frequency,
+    question_clause_counts,
     sentence_counts,
     tfidf,
 )
@@ -118,3 +119,18 @@ def test_the_component_survives_a_save_and_load(tmp_path):
     ranking = message.get("intent_ranking")
     assert [r["name"] for r in ranking][0] == "greet" and len(ranking) == 3
     assert ranking == sorted(ranking, key=lambda r: -r["confidence"])
+
+
+def test_only_clauses_that_end_in_a_question_mark_are_scored_on_their_own(tmp_path):
+    featurizer = train_featurizer(training_messages(), tmp_path)
+    asked, statement, one_clause = featurized(
+        [("hello friend, which visa? ok", None), ("hello friend, visa help", None), ("which visa?", None)]
+    )
+    featurizer.process([asked, statement, one_clause])
+    sizes = sentence_counts([asked])[1]
+    [clause] = question_clause_counts(asked, sizes)
+    [which_visa] = featurized([("which visa", None)])
+    featurizer.process([which_visa])
+    assert (clause != sentence_counts([which_visa], sizes)[0]).nnz == 0
+    assert question_clause_counts(statement, sizes) == []
+    assert question_clause_counts(one_clause, sizes) == []
