@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 INSTALLED := $(VENV)/.installed
 
-.PHONY: help install train kb kb-review run test test-unit validate evaluate-nlu tune-nlu bench lint catalogs clean
+.PHONY: help install train kb kb-review run telegram-poll test test-unit validate evaluate-nlu tune-nlu bench lint catalogs clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -43,6 +43,9 @@ kb-review: $(INSTALLED) ## List KB entries due for review (older than 12 months,
 
 run: train kb ## Start action server + Rasa (REST, socket.io) and print the URLs; Ctrl-C stops all
 	@$(PY) -m scripts.run
+
+telegram-poll: $(INSTALLED) ## Deliver Telegram messages to a local `make run` (no public URL needed)
+	@$(PY) -m scripts.telegram_poll
 
 validate: $(INSTALLED) ## rasa data validate
 	@$(RASA) data validate --data data/nlu data/rules --domain domain.yml

@@ -19,6 +19,7 @@ import requests
 
 from scripts.run import environment, start
 from scripts.train import model_path
+from tests.fakes.telegram_api import FakeTelegramAPI
 
 
 def free_port() -> int:
@@ -30,8 +31,11 @@ def free_port() -> int:
 class Client:
     """Talks to the assistant the way a channel does (REST), and reads trackers for assertions."""
 
-    def __init__(self, base_url: str, token: str, database_url: str, tracker_db: str, web_url: str) -> None:
+    def __init__(self, base_url: str, token: str, database_url: str, tracker_db: str, web_url: str,
+                 telegram: FakeTelegramAPI, telegram_secret: str) -> None:
         self.base_url = base_url
+        self.telegram = telegram
+        self.telegram_secret = telegram_secret
         self.web_url = web_url
         self.token = token
         self.database_url = database_url
@@ -65,6 +69,8 @@ def assistant(tmp_path_factory) -> Client:
     if not model.exists():
         pytest.fail("no trained model for the current data: run `make train` (make test does)")
     var = tmp_path_factory.mktemp("var")
+    telegram = FakeTelegramAPI(token=f"4242:{secrets.token_hex(8)}").start()
+    telegram_secret = secrets.token_hex(16)
     env = environment(
         {
             "RASA_PORT": str(free_port()),
@@ -72,6 +78,9 @@ def assistant(tmp_path_factory) -> Client:
             "WEB_PORT": str(free_port()),
             "TRACKER_DB": str(var / "tracker.db"),
             "DATABASE_URL": f"sqlite:///{var / 'app.db'}",
+            "TELEGRAM_BOT_TOKEN": telegram.token,
+            "TELEGRAM_SECRET_TOKEN": telegram_secret,
+            "TELEGRAM_API_URL": telegram.base_url,
         }
     )
     env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{env['ACTION_SERVER_PORT']}/webhook"
@@ -79,8 +88,10 @@ def assistant(tmp_path_factory) -> Client:
     subprocess.run([sys.executable, "-m", "actions.kb", "load"], env=env, check=True)
     token = secrets.token_hex(16)
     stack = start(model, env, rasa_args=["--enable-api", "--auth-token", token], log_dir=var)
-    yield Client(stack.rasa_url, token, env["DATABASE_URL"], env["TRACKER_DB"], stack.web_url)
+    yield Client(stack.rasa_url, token, env["DATABASE_URL"], env["TRACKER_DB"], stack.web_url, telegram,
+                 telegram_secret)
     stack.stop()
+    telegram.stop()
 
 
 @pytest.fixture
