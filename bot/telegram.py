@@ -208,10 +208,13 @@ class TelegramInput(InputChannel):
             if incoming.callback_query_id:
                 await self._answer_callback(incoming.callback_query_id)
             metadata = {"language": incoming.language_code} if incoming.language_code else None
-            await on_new_message(
-                UserMessage(incoming.text, TelegramOutput(self.bot), incoming.chat_id,
-                            input_channel=self.name(), metadata=metadata)
-            )
+            try:
+                await on_new_message(
+                    UserMessage(incoming.text, TelegramOutput(self.bot), incoming.chat_id,
+                                input_channel=self.name(), metadata=metadata)
+                )
+            except Exception as error:  # Telegram would redeliver the update again and again on a 500
+                logger.error(f"A Telegram update could not be processed ({type(error).__name__})")
             return response.text("ok")
 
         return webhook
