@@ -19,6 +19,10 @@ class Settings:
     default_language: str
     web_port: int
     public_url: str
+    # Telegram channel: off unless both are set.
+    telegram_bot_token: str | None = None
+    telegram_secret_token: str | None = None
+    telegram_api_url: str = "https://api.telegram.org/bot"
 
 
 def load_settings() -> Settings:
@@ -37,4 +41,7 @@ def load_settings() -> Settings:
         web_port=web_port,
         # Where people open links the assistant sends (printable plans): the web app's public address.
         public_url=(os.environ.get("PUBLIC_URL") or f"http://localhost:{web_port}").rstrip("/"),
+        telegram_bot_token=os.environ.get("TELEGRAM_BOT_TOKEN") or None,
+        telegram_secret_token=os.environ.get("TELEGRAM_SECRET_TOKEN") or None,
+        telegram_api_url=os.environ.get("TELEGRAM_API_URL") or "https://api.telegram.org/bot",
     )

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hmac
 import logging
-import os
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, List
 
@@ -24,12 +23,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.config import load_settings
+
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_LENGTH = 4096  # Telegram's limit for one message's text
 MAX_CALLBACK_DATA_BYTES = 64  # Telegram's limit for an inline button's callback_data
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-DEFAULT_API_URL = "https://api.telegram.org/bot"
 # Telegram commands → the intents they stand for (a payload, so no language is needed).
 COMMANDS = {"/start": "/greet", "/help": "/help", "/language": "/change_language"}
 
@@ -154,13 +154,10 @@ class TelegramInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Dict[str, Any] | None) -> InputChannel:
-        return cls(
-            token=os.environ.get("TELEGRAM_BOT_TOKEN") or None,
-            secret=os.environ.get("TELEGRAM_SECRET_TOKEN") or None,
-            api_url=os.environ.get("TELEGRAM_API_URL") or DEFAULT_API_URL,
-        )
+        settings = load_settings()
+        return cls(settings.telegram_bot_token, settings.telegram_secret_token, settings.telegram_api_url)
 
-    def __init__(self, token: str | None, secret: str | None, api_url: str = DEFAULT_API_URL) -> None:
+    def __init__(self, token: str | None, secret: str | None, api_url: str) -> None:
         self.token = token
         self.secret = secret
         self.api_url = api_url

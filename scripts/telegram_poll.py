@@ -14,7 +14,8 @@ import sys
 
 import httpx
 
-from bot.telegram import DEFAULT_API_URL, SECRET_HEADER
+from bot.config import load_settings
+from bot.telegram import SECRET_HEADER
 
 
 def warn(text: str) -> None:
@@ -50,15 +51,15 @@ async def forward_updates(token: str, secret: str, webhook_url: str, api_url: st
 
 
 def main() -> None:
-    token, secret = os.environ.get("TELEGRAM_BOT_TOKEN"), os.environ.get("TELEGRAM_SECRET_TOKEN")
+    settings = load_settings()
+    token, secret = settings.telegram_bot_token, settings.telegram_secret_token
     if not token or not secret:
         raise SystemExit("error: set TELEGRAM_BOT_TOKEN (from @BotFather) and TELEGRAM_SECRET_TOKEN (any "
                          "random string, also given to `make run`)")
     port = os.environ.get("RASA_PORT", "5005")
     webhook_url = f"http://127.0.0.1:{port}/webhooks/telegram/webhook"
-    api_url = os.environ.get("TELEGRAM_API_URL", DEFAULT_API_URL)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(forward_updates(token, secret, webhook_url, api_url))
+        asyncio.run(forward_updates(token, secret, webhook_url, settings.telegram_api_url))
 
 
 if __name__ == "__main__":
