@@ -23,6 +23,12 @@ class Settings:
     telegram_bot_token: str | None = None
     telegram_secret_token: str | None = None
     telegram_api_url: str = "https://api.telegram.org/bot"
+    # SMS through Twilio: off unless the first three are set.
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_phone_number: str | None = None
+    twilio_api_url: str | None = None  # a local stand-in for api.twilio.com (tests)
+    twilio_webhook_url: str | None = None  # the public URL Twilio signs, when behind a proxy
 
 
 def load_settings() -> Settings:
@@ -44,4 +50,9 @@ def load_settings() -> Settings:
         telegram_bot_token=os.environ.get("TELEGRAM_BOT_TOKEN") or None,
         telegram_secret_token=os.environ.get("TELEGRAM_SECRET_TOKEN") or None,
         telegram_api_url=os.environ.get("TELEGRAM_API_URL") or "https://api.telegram.org/bot",
+        twilio_account_sid=os.environ.get("TWILIO_ACCOUNT_SID") or None,
+        twilio_auth_token=os.environ.get("TWILIO_AUTH_TOKEN") or None,
+        twilio_phone_number=os.environ.get("TWILIO_PHONE_NUMBER") or None,
+        twilio_api_url=os.environ.get("TWILIO_API_URL") or None,
+        twilio_webhook_url=os.environ.get("TWILIO_WEBHOOK_URL") or None,
     )

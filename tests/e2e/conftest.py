@@ -20,6 +20,7 @@ import requests
 from scripts.run import environment, start
 from scripts.train import model_path
 from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.fakes.twilio_api import FakeTwilioAPI
 
 
 def free_port() -> int:
@@ -32,8 +33,9 @@ class Client:
     """Talks to the assistant the way a channel does (REST), and reads trackers for assertions."""
 
     def __init__(self, base_url: str, token: str, database_url: str, tracker_db: str, web_url: str,
-                 telegram: FakeTelegramAPI, telegram_secret: str) -> None:
+                 telegram: FakeTelegramAPI, telegram_secret: str, twilio: FakeTwilioAPI) -> None:
         self.base_url = base_url
+        self.twilio = twilio
         self.telegram = telegram
         self.telegram_secret = telegram_secret
         self.web_url = web_url
@@ -71,6 +73,7 @@ def assistant(tmp_path_factory) -> Client:
     var = tmp_path_factory.mktemp("var")
     telegram = FakeTelegramAPI(token=f"4242:{secrets.token_hex(8)}").start()
     telegram_secret = secrets.token_hex(16)
+    twilio = FakeTwilioAPI("AC" + secrets.token_hex(16), secrets.token_hex(16)).start()
     env = environment(
         {
             "RASA_PORT": str(free_port()),
@@ -81,6 +84,10 @@ def assistant(tmp_path_factory) -> Client:
             "TELEGRAM_BOT_TOKEN": telegram.token,
             "TELEGRAM_SECRET_TOKEN": telegram_secret,
             "TELEGRAM_API_URL": telegram.base_url,
+            "TWILIO_ACCOUNT_SID": twilio.account_sid,
+            "TWILIO_AUTH_TOKEN": twilio.auth_token,
+            "TWILIO_PHONE_NUMBER": "+15005550006",
+            "TWILIO_API_URL": twilio.base_url,
         }
     )
     env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{env['ACTION_SERVER_PORT']}/webhook"
@@ -89,9 +96,10 @@ def assistant(tmp_path_factory) -> Client:
     token = secrets.token_hex(16)
     stack = start(model, env, rasa_args=["--enable-api", "--auth-token", token], log_dir=var)
     yield Client(stack.rasa_url, token, env["DATABASE_URL"], env["TRACKER_DB"], stack.web_url, telegram,
-                 telegram_secret)
+                 telegram_secret, twilio)
     stack.stop()
     telegram.stop()
+    twilio.stop()
 
 
 @pytest.fixture

@@ -1,0 +1,96 @@
+import pytest
+
+from bot.sms import (
+    SenderState,
+    chosen_option,
+    is_gsm7,
+    keyword,
+    message_capacity,
+    numbered_options,
+    sms_units,
+    split_sms,
+)
+
+
+def test_latin_text_is_gsm7_and_other_scripts_are_ucs2():
+    assert is_gsm7("Hello! Price: £10 (ECFMG)") and is_gsm7("Señor, ¿qué tal? ñ ü é")
+    assert not is_gsm7("مرحبا") and not is_gsm7("Привет") and not is_gsm7("你好") and not is_gsm7("número ú")
+
+
+def test_extension_characters_count_twice_and_emoji_count_as_two_units():
+    assert sms_units("{€}", gsm7=True) == 6
+    assert sms_units("😀a", gsm7=False) == 3
+
+
+def test_capacity_follows_the_encoding():
+    assert message_capacity("hello", segments=1) == 160 and message_capacity("привет", segments=1) == 70
+    assert message_capacity("hello", segments=4) == 612 and message_capacity("你好", segments=4) == 268
+
+
+def test_a_short_answer_is_one_message():
+    assert split_sms("Hola, ¿en qué te ayudo?") == ["Hola, ¿en qué te ayudo?"]
+
+
+@pytest.mark.parametrize("word", ["word", "слово", "كلمة", "字字"])
+def test_long_answers_split_between_words_within_the_capacity(word):
+    text = " ".join([word] * 400)
+    parts = split_sms(text, segments=1, max_messages=50)
+    gsm7 = is_gsm7(text)
+    assert all(sms_units(p, gsm7) <= message_capacity(text, 1) for p in parts)
+    assert " ".join(parts) == text
+
+
+def test_links_stay_whole():
+    link = "https://www.ecfmg.org/certification-requirements-2026-match/index.html"
+    text = ("word " * 140) + link + " end"
+    parts = split_sms(text, segments=1, max_messages=10)
+    assert any(link in p for p in parts)
+
+
+def test_more_than_the_maximum_is_cut_with_an_ellipsis():
+    parts = split_sms("palabra " * 500, segments=1, max_messages=3)
+    assert len(parts) == 3 and parts[-1].endswith(" ...") and sms_units(parts[-1], True) <= 160
+
+
+def test_a_no_break_space_does_not_make_french_ucs2():
+    assert split_sms("Étapes\u00a0: voir le site") == ["Étapes : voir le site"]
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("STOP", "stop"), (" stop ", "stop"), ("Unsubscribe", "stop"), ("START", "start"), ("help", "help"),
+    ("stop sending me the same thing", None), ("hola", None),
+])
+def test_keywords(body, expected):
+    assert keyword(body) == expected
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("1", "/a"), (" 2 ", "/b"), ("2.", "/b"), ("٢", "/b"), ("۲", "/b"), ("２", "/b"),
+    ("3", None), ("0", None),
+    ("1 please", None), ("", None),
+])
+def test_a_reply_of_just_a_number_is_that_option(body, expected):
+    assert chosen_option(body, ["/a", "/b"]) == expected
+
+
+def test_options_are_numbered_above_the_instruction():
+    assert numbered_options(["Mi plan", "Programas"], "Responde con el número.") == (
+        "1. Mi plan\n2. Programas\nResponde con el número."
+    )
+
+
+def test_sender_state_keeps_the_menu_and_the_opt_out(tmp_path):
+    state = SenderState(f"sqlite:///{tmp_path / 'app.db'}")
+    assert state.menu("+15550001") == [] and not state.opted_out("+15550001")
+    state.set_menu("+15550001", ["/a", "/b"])
+    state.set_opted_out("+15550001", True)
+    again = SenderState(f"sqlite:///{tmp_path / 'app.db'}")
+    assert again.menu("+15550001") == ["/a", "/b"] and again.opted_out("+15550001")
+    assert again.menu("+15550002") == []
+
+
+def test_options_stay_whole_when_a_message_is_split_between_lines():
+    menu = numbered_options(["Pasos para la licencia", "Programas"], "Responde con el número.")
+    parts = split_sms("x " * 200 + "\n\n" + menu, segments=2, max_messages=10)
+    assert any(p.startswith("1. Pasos para la licencia") or "\n1. Pasos para la licencia" in p for p in parts)
+    assert parts[-1].endswith("Responde con el número.")
