@@ -14,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Dict, List
 from urllib.parse import parse_qsl
 
+LONG_POLL_CAP_SECONDS = 1.0  # Telegram holds getUpdates open up to `timeout`; tests need not wait 30 s
 BOT_USER = {"id": 4242, "is_bot": True, "first_name": "IHP Navigator", "username": "ihp_navigator_bot"}
 
 
@@ -24,7 +25,9 @@ class FakeTelegramAPI:
         self.pending_updates: List[Dict[str, Any]] = []  # served by getUpdates (long polling)
         self._message_ids = itertools.count(1)
         self._lock = threading.Lock()
+        self._update_arrived = threading.Condition(self._lock)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
@@ -38,6 +41,11 @@ class FakeTelegramAPI:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+    def queue_update(self, update: Dict[str, Any]) -> None:
+        with self._update_arrived:
+            self.pending_updates.append(update)
+            self._update_arrived.notify_all()
 
     def calls_to(self, method: str, chat_id: str | None = None) -> List[Dict[str, Any]]:
         with self._lock:
@@ -59,9 +67,13 @@ class FakeTelegramAPI:
     def _result(self, method: str, params: Dict[str, Any]) -> Any:
         if method == "getMe":
             return BOT_USER
-        if method == "getUpdates":
+        if method == "getUpdates":  # long polling: waits for an update, at most `timeout` (capped) seconds
             offset = int(params.get("offset") or 0)
-            with self._lock:
+            with self._update_arrived:
+                self._update_arrived.wait_for(
+                    lambda: any(u["update_id"] >= offset for u in self.pending_updates),
+                    timeout=min(float(params.get("timeout") or 0), LONG_POLL_CAP_SECONDS),
+                )
                 self.pending_updates = [u for u in self.pending_updates if u["update_id"] >= offset]
                 return list(self.pending_updates)
         if method == "sendMessage":

@@ -3,8 +3,6 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import pytest
-
 from bot.telegram import SECRET_HEADER
 from scripts.telegram_poll import forward_updates
 from tests.fakes.telegram_api import FakeTelegramAPI
@@ -39,13 +37,20 @@ async def test_polled_updates_reach_the_webhook_once_with_the_secret():
     webhook = Webhook()
     update = {"update_id": 501, "message": {"message_id": 1, "date": 0, "text": "hola",
                                             "chat": {"id": 77, "type": "private"}}}
-    telegram.pending_updates.append(update)
+    telegram.queue_update(update)
+    poller = asyncio.create_task(forward_updates("4242:poll", "s3cret", webhook.url, telegram.base_url))
     try:
-        with pytest.raises(asyncio.TimeoutError):
-            await asyncio.wait_for(forward_updates("4242:poll", "s3cret", webhook.url, telegram.base_url), 3)
+        for _ in range(200):
+            if webhook.received or poller.done():
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.5)  # time to forward it a second time, which it must not do
     finally:
+        poller.cancel()
+        await asyncio.wait({poller}, timeout=10)
         telegram.stop()
         webhook.server.shutdown()
+    assert poller.cancelled()
     assert [(secret, body["update_id"], body["message"]["text"]) for secret, body in webhook.received] == [
         ("s3cret", 501, "hola")
     ]
