@@ -59,7 +59,8 @@ class LinearIntentModel:
 
     def rank(self, counts: scipy.sparse.csr_matrix) -> np.ndarray:
         """(messages × intents) probabilities for raw counts."""
-        scores = self.weigh(counts) @ self.coef.T + self.intercept
+        # dense (k × n) times sparse (n × m): only the columns of the words present are touched
+        scores = (self.coef @ self.weigh(counts).T).T + self.intercept
         probabilities = 1.0 / (1.0 + np.exp(scores * self.slopes + self.offsets))
         return probabilities / np.maximum(probabilities.sum(axis=1, keepdims=True), 1e-12)
 
@@ -80,7 +81,7 @@ def tfidf(
     """
     weighted = counts.astype(np.float64).tocsr(copy=True)
     weighted.data = 1.0 + np.log(np.maximum(weighted.data, 1.0))
-    weighted = weighted.multiply(idf).tocsr()
+    weighted.data *= idf[weighted.indices]  # in place: multiply() would build a dense row
     blocks = []
     start = 0
     for size in block_sizes:
