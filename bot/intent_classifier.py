@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, Dict, List, Sequence
 
 import numpy as np
@@ -54,13 +54,17 @@ class LinearIntentModel:
     slopes: np.ndarray  # (k,) Platt scaling: p = 1 / (1 + exp(slope * score + offset))
     offsets: np.ndarray  # (k,)
 
-    def weigh(self, counts: scipy.sparse.csr_matrix) -> scipy.sparse.csr_matrix:
-        return tfidf(counts, self.idf, self.block_sizes)
+    def __post_init__(self) -> None:
+        # (features × intents), contiguous: a sparse row times it reads only the rows of its features
+        self._weights = np.ascontiguousarray(self.coef.T, dtype=np.float64)
+
+    def arrays(self) -> Dict[str, np.ndarray]:
+        """What is stored in the model archive."""
+        return {field.name: getattr(self, field.name) for field in fields(self)}
 
     def rank(self, counts: scipy.sparse.csr_matrix) -> np.ndarray:
         """(messages × intents) probabilities for raw counts."""
-        # dense (k × n) times sparse (n × m): only the columns of the words present are touched
-        scores = (self.coef @ self.weigh(counts).T).T + self.intercept
+        scores = tfidf(counts, self.idf, self.block_sizes) @ self._weights + self.intercept
         probabilities = 1.0 / (1.0 + np.exp(scores * self.slopes + self.offsets))
         return probabilities / np.maximum(probabilities.sum(axis=1, keepdims=True), 1e-12)
 
@@ -79,17 +83,15 @@ def tfidf(
 
     Normalising blocks separately keeps the thousands of character n-grams from drowning the few words.
     """
-    weighted = counts.astype(np.float64).tocsr(copy=True)
-    weighted.data = 1.0 + np.log(np.maximum(weighted.data, 1.0))
-    weighted.data *= idf[weighted.indices]  # in place: multiply() would build a dense row
-    blocks = []
-    start = 0
-    for size in block_sizes:
-        block = weighted[:, start : start + size]
-        norms = np.sqrt(np.asarray(block.multiply(block).sum(axis=1)).ravel())
-        blocks.append(scipy.sparse.diags(1.0 / np.maximum(norms, 1e-12)) @ block)
-        start += size
-    return scipy.sparse.hstack(blocks).tocsr()
+    weighted = counts.tocsr().astype(np.float64)
+    weighted.data = (1.0 + np.log(np.maximum(weighted.data, 1.0))) * idf[weighted.indices]
+    # Squared length of every (row, block) pair, gathered in one pass over the stored values.
+    block_of_value = np.searchsorted(np.cumsum(block_sizes)[:-1], weighted.indices, side="right")
+    row_of_value = np.repeat(np.arange(weighted.shape[0]), np.diff(weighted.indptr))
+    pair = row_of_value * len(block_sizes) + block_of_value
+    squares = np.bincount(pair, weights=weighted.data**2, minlength=weighted.shape[0] * len(block_sizes))
+    weighted.data /= np.maximum(np.sqrt(squares[pair]), 1e-12)
+    return weighted
 
 
 def fit(counts: scipy.sparse.csr_matrix, labels: Sequence[str], block_sizes: Sequence[int], c: float,
@@ -225,7 +227,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         self.model = fit(counts, [e.get(INTENT) for e in examples], block_sizes, self.config["C"],
                          self.config["calibration_folds"], self.config["random_seed"])
         with self._model_storage.write_to(self._resource) as directory:
-            np.savez_compressed(directory / _MODEL_FILE, **vars(self.model))
+            np.savez_compressed(directory / _MODEL_FILE, **self.model.arrays())
         return self._resource
 
     @classmethod

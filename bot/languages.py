@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Sequence, Tuple
 
+import numpy as np
+
 SUPPORTED_LANGUAGES = ("en", "es", "fr", "ar", "fa", "ru", "uk", "pt", "zh", "tl")
 UNSUPPORTED = "unsupported"
 
@@ -246,7 +248,12 @@ class DomainLanguageModel:
         self._vectorizer = CountVectorizer(analyzer="char_wb", ngram_range=(1, 4), lowercase=True)
         stripped = [_strip_neutral(t) for t in texts]
         features = self._vectorizer.fit_transform(stripped)
-        self._model = MultinomialNB(alpha=0.05).fit(features, labels)
+        model = MultinomialNB(alpha=0.05).fit(features, labels)
+        self._classes = model.classes_
+        self._class_log_prior = model.class_log_prior_
+        # (n-grams × languages), contiguous: MultinomialNB's own predict_proba multiplies by a
+        # transposed view, which costs a copy of the whole matrix on every message.
+        self._log_likelihoods = np.ascontiguousarray(model.feature_log_prob_.T)
         # In how many training examples of each language a word occurs.
         self._word_counts: Dict[str, Counter] = {}
         for text, label in zip(stripped, labels, strict=True):
@@ -254,7 +261,9 @@ class DomainLanguageModel:
 
     def probabilities(self, text: str) -> Dict[str, float]:
         features = self._vectorizer.transform([_strip_neutral(text)])
-        return dict(zip(self._model.classes_, self._model.predict_proba(features)[0], strict=True))
+        joint = (features @ self._log_likelihoods)[0] + self._class_log_prior
+        probabilities = np.exp(joint - joint.max())
+        return dict(zip(self._classes, probabilities / probabilities.sum(), strict=True))
 
     def is_marker(self, word: str, of: str, against: str) -> bool:
         """Whether people write `word` in `of` (in MARKER_MIN_COUNT examples or more) and hardly ever

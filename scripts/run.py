@@ -120,9 +120,9 @@ def start(
         server = launch(
             "rasa",
             [
-                rasa, "run", "--model", str(model), "--endpoints", "endpoints.yml",
-                "--credentials", "credentials.yml", "--interface", "127.0.0.1",
-                "--port", str(stack.rasa_port), *rasa_args,
+                sys.executable, "-m", "bot.server", "run", "--model", str(model),
+                "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+                "--interface", "127.0.0.1", "--port", str(stack.rasa_port), *rasa_args,
             ],
         )
         # Rasa loads the model before it listens, so an answer from "/" means ready.
