@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 INSTALLED := $(VENV)/.installed
 
-.PHONY: help install train kb kb-review run telegram-poll test test-unit validate evaluate-nlu tune-nlu bench lint catalogs clean
+.PHONY: help install system-deps train kb kb-review run telegram-poll test test-unit validate evaluate-nlu tune-nlu bench lint catalogs clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -32,6 +32,15 @@ $(INSTALLED): requirements/base.in requirements/dev.in requirements/constraints.
 
 install: $(INSTALLED) ## Build the Python 3.10 venv from the pinned requirements
 
+APT_PACKAGES := $(shell sed -e 's/\#.*//' requirements/apt.txt)
+system-deps: ## Install the Debian packages of requirements/apt.txt that are missing (apt-get, as root or sudo)
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s "$$p" >/dev/null 2>&1 || echo "$$p"; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "==> Installing Debian packages:" $$missing; \
+	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends $$missing \
+	    || { echo "error: could not install" $$missing "(needs root or sudo)"; exit 1; }; fi
+
 train: $(INSTALLED) ## Train the model if its inputs changed (cached by hash in models/)
 	@$(PY) -m scripts.train
 
@@ -50,7 +59,7 @@ telegram-poll: $(INSTALLED) ## Deliver Telegram messages to a local `make run` (
 validate: $(INSTALLED) ## rasa data validate
 	@$(RASA) data validate --data data/nlu data/rules --domain domain.yml
 
-test: train ## Run every test (unit, data validation, catalogs, NLU per language, end to end)
+test: train system-deps ## Run every test (unit, data validation, catalogs, NLU per language, end to end)
 	@$(PY) -m pytest
 
 test-unit: $(INSTALLED) ## Unit tests only (no trained model, no servers)

@@ -19,6 +19,8 @@ class Settings:
     default_language: str
     web_port: int
     public_url: str
+    # Where browsers reach the Rasa server (the widget's socket.io), for the demo page.
+    rasa_public_url: str = "http://localhost:5005"
     # Telegram channel: off unless both are set.
     telegram_bot_token: str | None = None
     telegram_secret_token: str | None = None
@@ -47,6 +49,9 @@ def load_settings() -> Settings:
         web_port=web_port,
         # Where people open links the assistant sends (printable plans): the web app's public address.
         public_url=(os.environ.get("PUBLIC_URL") or f"http://localhost:{web_port}").rstrip("/"),
+        rasa_public_url=(
+            os.environ.get("RASA_PUBLIC_URL") or f"http://localhost:{os.environ.get('RASA_PORT') or 5005}"
+        ).rstrip("/"),
         telegram_bot_token=os.environ.get("TELEGRAM_BOT_TOKEN") or None,
         telegram_secret_token=os.environ.get("TELEGRAM_SECRET_TOKEN") or None,
         telegram_api_url=os.environ.get("TELEGRAM_API_URL") or "https://api.telegram.org/bot",

@@ -1,6 +1,8 @@
 """The web app: `python -m web.app` serves it on WEB_PORT (started by `make run`).
 
 GET /plan/<token>[?lang=xx]  a person's roadmap as a printable page, in their language or another
+GET /widget.js                the embeddable chat widget (web/widget.py)
+GET /demo[?lang=xx]           a page with the widget embedded, talking to RASA_PUBLIC_URL
 GET /health                   liveness for scripts and load balancers
 """
 
@@ -19,6 +21,7 @@ from bot.config import load_settings
 from bot.languages import SUPPORTED_LANGUAGES
 from bot.renderer import Renderer
 from web.plan_page import plan_view
+from web.widget import widget_bundle
 
 logger = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).parent / "templates"
@@ -38,7 +41,9 @@ def create_app() -> Sanic:
     @app.before_server_start
     async def open_resources(app: Sanic, _loop) -> None:
         app.ctx.store = Store(create_engine(settings.database_url))
-        app.ctx.renderer = Renderer(Catalogs.load(settings.locales_dir))
+        catalogs = Catalogs.load(settings.locales_dir)
+        app.ctx.renderer = Renderer(catalogs)
+        app.ctx.widget = widget_bundle(catalogs)
 
     @app.get("/health")
     async def health(_request: Request):
@@ -60,6 +65,39 @@ def create_app() -> Sanic:
         view = plan_view(record, app.ctx.store, app.ctx.renderer, language)
         page = templates.get_template("plan.html").render(token=token, **view)
         return response.html(page, headers={**SECURITY_HEADERS, "Cache-Control": "no-store"})
+
+    @app.get("/widget.js")
+    async def widget(request: Request):
+        bundle = app.ctx.widget
+        headers = {
+            "Cache-Control": "public, max-age=300",
+            "ETag": bundle.etag,
+            "Vary": "Accept-Encoding",
+            "Access-Control-Allow-Origin": "*",
+            "X-Content-Type-Options": "nosniff",
+        }
+        if request.headers.get("if-none-match") == bundle.etag:
+            return response.empty(status=304, headers=headers)
+        body = bundle.script
+        if "gzip" in request.headers.get("accept-encoding", ""):
+            body, headers["Content-Encoding"] = bundle.gzipped, "gzip"
+        return response.raw(body, headers=headers, content_type="application/javascript; charset=utf-8")
+
+    @app.get("/demo")
+    async def demo(request: Request):
+        requested = request.args.get("lang")
+        language = requested if requested in SUPPORTED_LANGUAGES else settings.default_language
+        rasa = settings.rasa_public_url
+        page = templates.get_template("demo.html").render(
+            language=language, languages=SUPPORTED_LANGUAGES, rasa_url=rasa,
+            widget_url=f"{settings.public_url}/widget.js",
+        )
+        # The widget's own styles are inline in its shadow root; it talks only to the Rasa server.
+        policy = (
+            f"default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; "
+            f"connect-src {rasa} {rasa.replace('http', 'ws', 1)}; frame-ancestors 'none'"
+        )
+        return response.html(page, headers={**SECURITY_HEADERS, "Content-Security-Policy": policy})
 
     return app
 

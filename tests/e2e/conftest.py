@@ -7,6 +7,7 @@ The Rasa HTTP API is on with a random token so the tests can read which response
 
 from __future__ import annotations
 
+import os
 import secrets
 import socket
 import subprocess
@@ -21,6 +22,10 @@ from scripts.run import environment, start
 from scripts.train import model_path
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.fakes.twilio_api import FakeTwilioAPI
+
+# No sandbox as root; no calls home (the network is closed here, and tests must not depend on it).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
 def free_port() -> int:
@@ -92,14 +97,29 @@ def assistant(tmp_path_factory) -> Client:
     )
     env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{env['ACTION_SERVER_PORT']}/webhook"
     env["PUBLIC_URL"] = f"http://127.0.0.1:{env['WEB_PORT']}"
+    env["RASA_PUBLIC_URL"] = f"http://127.0.0.1:{env['RASA_PORT']}"
     subprocess.run([sys.executable, "-m", "actions.kb", "load"], env=env, check=True)
     token = secrets.token_hex(16)
-    stack = start(model, env, rasa_args=["--enable-api", "--auth-token", token], log_dir=var)
+    stack = start(model, env, rasa_args=["--enable-api", "--auth-token", token, "--cors", "*"], log_dir=var)
     yield Client(stack.rasa_url, token, env["DATABASE_URL"], env["TRACKER_DB"], stack.web_url, telegram,
                  telegram_secret, twilio)
     stack.stop()
     telegram.stop()
     twilio.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright (which never downloads a browser here)."""
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    if not os.path.exists(executable):
+        pytest.fail(f"no browser at {executable}: run `make system-deps` (make test does) or set CHROMIUM")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture
