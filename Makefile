@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 INSTALLED := $(VENV)/.installed
 
-.PHONY: help install system-deps train kb kb-review run telegram-poll test test-unit validate evaluate-nlu tune-nlu bench lint catalogs clean
+.PHONY: help install system-deps train kb kb-review run telegram-poll screenshots test test-unit validate evaluate-nlu tune-nlu bench lint catalogs clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ run: train kb ## Start action server + Rasa (REST, socket.io) and print the URLs
 
 telegram-poll: $(INSTALLED) ## Deliver Telegram messages to a local `make run` (no public URL needed)
 	@$(PY) -m scripts.telegram_poll
+
+screenshots: train system-deps ## Pictures of the widget in English, Arabic and Chinese → docs/widget-*.png
+	@$(PY) -m scripts.widget_screenshots
 
 validate: $(INSTALLED) ## rasa data validate
 	@$(RASA) data validate --data data/nlu data/rules --domain domain.yml

@@ -14,7 +14,6 @@ import datetime as dt
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,7 @@ import yaml
 from bench.load import run_load
 from bench.report import write_report
 from bot.config import PROJECT_ROOT
+from scripts.run import free_port, isolated_environment, load_knowledge_base, start
 
 RESULTS = PROJECT_ROOT / "bench" / "results"
 CONCURRENCY = (1, 10, 50)
@@ -42,12 +42,6 @@ BASELINE_CONVERSATIONS = [
 
 def log(text: str) -> None:
     print(f"==> {text}", flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def environment(extra: Dict[str, str] | None = None) -> Dict[str, str]:
@@ -160,21 +154,10 @@ def train_ours(skip: bool) -> Dict[str, float]:
 
 
 def start_ours(var: Path) -> tuple:
-    from scripts.run import environment as run_environment
-    from scripts.run import start
     from scripts.train import model_path
 
-    env = run_environment({
-        "RASA_PORT": str(free_port()),
-        "ACTION_SERVER_PORT": str(free_port()),
-        "WEB_PORT": str(free_port()),
-        "TRACKER_DB": str(var / "tracker.db"),
-        "DATABASE_URL": f"sqlite:///{var / 'app.db'}",
-    })
-    env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{env['ACTION_SERVER_PORT']}/webhook"
-    subprocess.run(
-        [sys.executable, "-m", "actions.kb", "load"], env=env, check=True, stdout=subprocess.DEVNULL
-    )
+    env = isolated_environment(var)
+    load_knowledge_base(env)
     started = time.monotonic()
     stack = start(model_path(), env, log_dir=var)
     cold = first_reply_seconds(stack.rasa_url, started)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -53,6 +54,12 @@ class Stack:
                 process.wait()
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def environment(overrides: Dict[str, str] | None = None) -> Dict[str, str]:
     """The environment for both servers: the caller's, with defaults for what is unset."""
     var = PROJECT_ROOT / "var"
@@ -63,6 +70,7 @@ def environment(overrides: Dict[str, str] | None = None) -> Dict[str, str]:
     env.setdefault("ACTION_SERVER_URL", f"http://127.0.0.1:{action_port}/webhook")
     web_port = env.setdefault("WEB_PORT", "8000")
     env.setdefault("PUBLIC_URL", f"http://localhost:{web_port}")
+    env.setdefault("RASA_PUBLIC_URL", f"http://localhost:{env.get('RASA_PORT') or 5005}")
     env.setdefault("TRACKER_DB_DIALECT", "sqlite")
     env.setdefault("TRACKER_DB", str(var / "tracker.db"))
     env.setdefault("DATABASE_URL", f"sqlite:///{var / 'app.db'}")
@@ -70,6 +78,27 @@ def environment(overrides: Dict[str, str] | None = None) -> Dict[str, str]:
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")  # no calls home from a closed network
     env.setdefault("PYTHONPATH", str(PROJECT_ROOT))
     return env
+
+
+def isolated_environment(var: Path, overrides: Dict[str, str] | None = None) -> Dict[str, str]:
+    """Free ports and databases under `var`: a stack beside `make run` (tests, benchmarks, screenshots)."""
+    rasa_port, action_port, web_port = free_port(), free_port(), free_port()
+    return environment({
+        "RASA_PORT": str(rasa_port),
+        "ACTION_SERVER_PORT": str(action_port),
+        "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
+        "WEB_PORT": str(web_port),
+        "PUBLIC_URL": f"http://127.0.0.1:{web_port}",
+        "RASA_PUBLIC_URL": f"http://127.0.0.1:{rasa_port}",
+        "TRACKER_DB": str(var / "tracker.db"),
+        "DATABASE_URL": f"sqlite:///{var / 'app.db'}",
+        **(overrides or {}),
+    })
+
+
+def load_knowledge_base(env: Dict[str, str]) -> None:
+    command = [sys.executable, "-m", "actions.kb", "load"]
+    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
 def _wait_until_up(url: str, process: subprocess.Popen, name: str, timeout: float) -> None:

@@ -7,31 +7,17 @@ The Rasa HTTP API is on with a random token so the tests can read which response
 
 from __future__ import annotations
 
-import os
 import secrets
-import socket
-import subprocess
-import sys
 import uuid
 from typing import Any, Dict, List
 
 import pytest
 import requests
 
-from scripts.run import environment, start
+from scripts.run import isolated_environment, load_knowledge_base, start
 from scripts.train import model_path
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.fakes.twilio_api import FakeTwilioAPI
-
-# No sandbox as root; no calls home (the network is closed here, and tests must not depend on it).
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Client:
@@ -79,26 +65,16 @@ def assistant(tmp_path_factory) -> Client:
     telegram = FakeTelegramAPI(token=f"4242:{secrets.token_hex(8)}").start()
     telegram_secret = secrets.token_hex(16)
     twilio = FakeTwilioAPI("AC" + secrets.token_hex(16), secrets.token_hex(16)).start()
-    env = environment(
-        {
-            "RASA_PORT": str(free_port()),
-            "ACTION_SERVER_PORT": str(free_port()),
-            "WEB_PORT": str(free_port()),
-            "TRACKER_DB": str(var / "tracker.db"),
-            "DATABASE_URL": f"sqlite:///{var / 'app.db'}",
-            "TELEGRAM_BOT_TOKEN": telegram.token,
-            "TELEGRAM_SECRET_TOKEN": telegram_secret,
-            "TELEGRAM_API_URL": telegram.base_url,
-            "TWILIO_ACCOUNT_SID": twilio.account_sid,
-            "TWILIO_AUTH_TOKEN": twilio.auth_token,
-            "TWILIO_PHONE_NUMBER": "+15005550006",
-            "TWILIO_API_URL": twilio.base_url,
-        }
-    )
-    env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{env['ACTION_SERVER_PORT']}/webhook"
-    env["PUBLIC_URL"] = f"http://127.0.0.1:{env['WEB_PORT']}"
-    env["RASA_PUBLIC_URL"] = f"http://127.0.0.1:{env['RASA_PORT']}"
-    subprocess.run([sys.executable, "-m", "actions.kb", "load"], env=env, check=True)
+    env = isolated_environment(var, {
+        "TELEGRAM_BOT_TOKEN": telegram.token,
+        "TELEGRAM_SECRET_TOKEN": telegram_secret,
+        "TELEGRAM_API_URL": telegram.base_url,
+        "TWILIO_ACCOUNT_SID": twilio.account_sid,
+        "TWILIO_AUTH_TOKEN": twilio.auth_token,
+        "TWILIO_PHONE_NUMBER": "+15005550006",
+        "TWILIO_API_URL": twilio.base_url,
+    })
+    load_knowledge_base(env)
     token = secrets.token_hex(16)
     stack = start(model, env, rasa_args=["--enable-api", "--auth-token", token, "--cors", "*"], log_dir=var)
     yield Client(stack.rasa_url, token, env["DATABASE_URL"], env["TRACKER_DB"], stack.web_url, telegram,
@@ -106,20 +82,6 @@ def assistant(tmp_path_factory) -> Client:
     stack.stop()
     telegram.stop()
     twilio.stop()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """Debian's Chromium, headless, driven by Playwright (which never downloads a browser here)."""
-    from playwright.sync_api import sync_playwright
-
-    executable = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-    if not os.path.exists(executable):
-        pytest.fail(f"no browser at {executable}: run `make system-deps` (make test does) or set CHROMIUM")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ function ihpNavigatorWidget(io, ASSETS, script) {
   var server = (script && script.getAttribute("data-server")) || window.location.origin;
   var pageLanguage = (script && script.getAttribute("data-lang")) || document.documentElement.lang || "en";
   var storeKey = "ihp-navigator:" + server;
-  var URL_PATTERN = /https?:\/\/[^\s<>"')\]]+[^\s<>"')\].,;:!?،。，]/g;
+  // Full URLs, and the bare official sites the answers name ("ncsbn.org", "travel.state.gov/…").
+  var URL_PATTERN = /https?:\/\/[^\s<>"')\]]+[^\s<>"')\].,;:!?،。，]|\b(?:[a-z0-9-]+\.)+(?:org|gov|edu|com|net|us|pharmacy|info)\b(?:\/[^\s<>"')\]]*[^\s<>"')\].,;:!?،。，])?/g;
   var COMMAND = /^\/[a-z_]+(\{.*\})?$/;
 
   var state = {
@@ -107,7 +108,8 @@ function ihpNavigatorWidget(io, ASSETS, script) {
     var last = 0;
     text.replace(URL_PATTERN, function (url, offset) {
       fragment.appendChild(document.createTextNode(text.slice(last, offset)));
-      fragment.appendChild(el("a", { href: url, target: "_blank", rel: "noopener noreferrer", dir: "ltr", text: url }));
+      var href = /^https?:\/\//i.test(url) ? url : "https://" + url;
+      fragment.appendChild(el("a", { href: href, target: "_blank", rel: "noopener noreferrer", dir: "ltr", text: url }));
       last = offset + url.length;
       return url;
     });
