@@ -50,7 +50,7 @@ kb: $(INSTALLED) ## Load the knowledge base (data/kb) into the app database
 kb-review: $(INSTALLED) ## List KB entries due for review (older than 12 months, or flagged CHECK)
 	@$(PY) -m actions.kb review
 
-run: train kb ## Start action server + Rasa (REST, socket.io) and print the URLs; Ctrl-C stops all
+run: train kb ## Start action server, web app (demo at :8000/demo) and Rasa; print the URLs; Ctrl-C stops all
 	@$(PY) -m scripts.run
 
 telegram-poll: $(INSTALLED) ## Deliver Telegram messages to a local `make run` (no public URL needed)

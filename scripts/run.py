@@ -175,7 +175,7 @@ def main() -> None:
         f"""
 IHP Navigator is running.
   REST       POST {stack.rasa_url}/webhooks/rest/webhook   {{"sender": "me", "message": "hola"}}
-  socket.io  {stack.rasa_url}/socket.io
+  widget     {env['PUBLIC_URL']}/demo  (embed: {env['PUBLIC_URL']}/widget.js, socket.io at {stack.rasa_url})
   actions    {stack.action_url}/webhook
   web app    {env['PUBLIC_URL']}  (printable plans: /plan/<token>)
   databases  tracker: {env['TRACKER_DB']}  app: {env['DATABASE_URL']}

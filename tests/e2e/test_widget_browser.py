@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 import requests
 
-from bot.catalog import autonym
+from bot.catalog import RIGHT_TO_LEFT, Catalogs, autonym
+from bot.config import load_settings
 from bot.languages import SUPPORTED_LANGUAGES
 from scripts.browser import launch_chromium
 from tests.e2e.test_conversations import SCRIPTS, load
@@ -73,12 +74,17 @@ def test_the_demo_page_embeds_the_widget_with_one_script_tag(assistant):
     assert again.status_code == 304
 
 
-def test_a_spanish_question_gets_a_spanish_answer(page):
-    open_widget(page)
-    answer = ask(page, question("es"))
-    assert answer.locator(".text").get_attribute("lang") == "es"
-    assert page.locator(".frame").get_attribute("lang") == "es"  # the widget follows the conversation
-    assert page.locator("textarea").get_attribute("placeholder") == "Escriba su pregunta…"
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_a_question_gets_an_answer_in_its_language_and_the_widget_follows(page, language):
+    open_widget(page)  # the demo page is English
+    answer = ask(page, question(language))
+    direction = "rtl" if language in RIGHT_TO_LEFT else "ltr"
+    assert answer.locator(".text").get_attribute("lang") == language
+    assert answer.locator(".text").get_attribute("dir") == direction
+    assert page.locator(".frame").get_attribute("lang") == language
+    assert page.locator(".frame").get_attribute("dir") == direction
+    placeholder = Catalogs.load(load_settings().locales_dir).get(language, "widget.placeholder")
+    assert page.locator("textarea").get_attribute("placeholder") == placeholder
 
 
 def test_an_arabic_question_turns_the_widget_right_to_left(page):
