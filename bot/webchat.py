@@ -10,12 +10,13 @@ any Rasa-compatible client speaks, plus what the widget needs:
 - the page's language (`metadata.language`) as a hint for the first answers.
 Malformed events are ignored and logged without their content.
 
-Rasa 3.6 calls `enter_room` without `await`, which python-socketio 5.10 made a coroutine: the
-version is pinned below 5.10 in requirements/constraints.txt.
+Rasa 3.6's own socket.io channel calls `enter_room` without `await`, which python-socketio 5.10 made a
+coroutine; this one works with both (the pin below 5.10 in requirements/constraints.txt is for Rasa's).
 """
 
 from __future__ import annotations
 
+import inspect
 import logging
 import re
 import uuid
@@ -156,7 +157,9 @@ class WebChatInput(InputChannel):
         async def session_request(sid: str, data: Any) -> None:
             requested = valid_session_id(data.get("session_id") if isinstance(data, dict) else None)
             session_id = requested or uuid.uuid4().hex
-            sio.enter_room(sid, session_id)
+            joined = sio.enter_room(sid, session_id)
+            if inspect.isawaitable(joined):  # python-socketio ≥ 5.10
+                await joined
             await sio.emit("session_confirm", session_id, room=sid)
             if requested:
                 await sio.emit("session_history", await self._history(session_id), room=sid)
