@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 INSTALLED := $(VENV)/.installed
 
-.PHONY: help install system-deps train kb kb-review run telegram-poll screenshots test test-unit validate evaluate-nlu tune-nlu bench lint catalogs clean
+.PHONY: help install system-deps train kb kb-review run telegram-poll screenshots admin test test-unit validate evaluate-nlu tune-nlu bench lint catalogs clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -27,7 +27,7 @@ $(INSTALLED): requirements/base.in requirements/dev.in requirements/constraints.
 	@echo "==> Installing pinned requirements (progress below)"
 	@$(PY) -m pip install --progress-bar on -c requirements/constraints.txt \
 	  -r requirements/base.in -r requirements/dev.in 2>&1 | grep -E --line-buffered '^(Collecting|Installing|Successfully|ERROR)' || true
-	@$(PY) -c "import rasa, lingua, jieba, babel, pytest" || { echo "error: installation incomplete"; exit 1; }
+	@$(PY) -c "import rasa, lingua, jieba, babel, argon2, playwright, pytest" || { echo "error: installation incomplete"; exit 1; }
 	@touch $@
 
 install: $(INSTALLED) ## Build the Python 3.10 venv from the pinned requirements
@@ -52,6 +52,10 @@ kb-review: $(INSTALLED) ## List KB entries due for review (older than 12 months,
 
 run: train kb ## Start action server, web app (demo at :8000/demo) and Rasa; print the URLs; Ctrl-C stops all
 	@$(PY) -m scripts.run
+
+admin: $(INSTALLED) ## Create a staff console administrator: make admin EMAIL=you@org NAME="Your Name"
+	@[ -n "$(EMAIL)" ] && [ -n "$(NAME)" ] || { echo 'usage: make admin EMAIL=you@org NAME="Your Name"'; exit 1; }
+	@$(PY) -m web.accounts create-admin "$(EMAIL)" "$(NAME)"
 
 telegram-poll: $(INSTALLED) ## Deliver Telegram messages to a local `make run` (no public URL needed)
 	@$(PY) -m scripts.telegram_poll

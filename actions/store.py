@@ -53,6 +53,20 @@ handoffs = sa.Table(
     sa.Column("created_at", sa.DateTime, nullable=False),
 )
 
+# Everything that happens to a handoff after it is recorded, oldest first: a case manager opens, claims,
+# replies, notes, resolves; the person writes again. The handoff's `status` follows it.
+handoff_activity = sa.Table(
+    "handoff_activity",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("reference", sa.String(16), nullable=False, index=True),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("staff_id", sa.Integer),
+    sa.Column("staff_name", sa.String(200)),
+    sa.Column("text", sa.Text, nullable=False, default=""),
+)
+HANDOFF_STATUSES = ("requested", "open", "claimed", "resolved")
 
 # The profile behind each person's printable roadmap; the token is the stable, unguessable link.
 roadmaps = sa.Table(
@@ -162,6 +176,46 @@ class Store:
                 for row in rows
             ]
 
+    def handoffs(self) -> List[Dict[str, Any]]:
+        """Every handoff, newest first, with who holds it."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(handoffs).order_by(handoffs.c.id.desc())).mappings().all()
+            holders = dict(conn.execute(
+                sa.select(handoff_activity.c.reference, handoff_activity.c.staff_name)
+                .where(handoff_activity.c.kind == "claimed").order_by(handoff_activity.c.id)
+            ).all())
+        return [
+            {**row, "profile": json.loads(row["profile"]), "topics": json.loads(row["topics"]),
+             "claimed_by": holders.get(row["reference"]) if row["status"] == "claimed" else None}
+            for row in rows
+        ]
+
+    def handoff(self, reference: str) -> Dict[str, Any] | None:
+        return next((h for h in self.handoffs() if h["reference"] == reference), None)
+
+    def handoff_activity(self, reference: str) -> List[Dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(handoff_activity).where(handoff_activity.c.reference == reference)
+                .order_by(handoff_activity.c.id)
+            ).mappings()
+            return [dict(row) for row in rows]
+
+    def record_handoff_activity(
+        self, reference: str, kind: str, staff_id: int | None = None, staff_name: str | None = None,
+        text: str = "", status: str | None = None,
+    ) -> None:
+        """Writes what happened (and the new status) in one transaction, before anyone is told."""
+        if status is not None and status not in HANDOFF_STATUSES:
+            raise ValueError(f"unknown handoff status {status!r}")
+        with self.engine.begin() as conn:
+            conn.execute(handoff_activity.insert().values(
+                reference=reference, at=_now(), kind=kind, staff_id=staff_id, staff_name=staff_name,
+                text=text,
+            ))
+            if status is not None:
+                conn.execute(handoffs.update().where(handoffs.c.reference == reference).values(status=status))
+
     # Roadmaps ------------------------------------------------------------------------------------
     def save_roadmap(self, conversation_id: str, language: str, profile: Dict[str, Any]) -> str:
         """Stores the latest profile of a conversation's roadmap; the token stays the same."""
@@ -180,6 +234,13 @@ class Store:
                 token = secrets.token_urlsafe(16)
                 conn.execute(roadmaps.insert().values(token=token, conversation_id=conversation_id, **values))
         return token
+
+    def roadmap_for(self, conversation_id: str) -> Dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(roadmaps).where(roadmaps.c.conversation_id == conversation_id)
+            ).mappings().first()
+        return {**row, "profile": json.loads(row["profile"])} if row else None
 
     def roadmap(self, token: str) -> Dict[str, Any] | None:
         with self.engine.connect() as conn:

@@ -21,6 +21,9 @@ class Settings:
     public_url: str
     # Where browsers reach the Rasa server (the widget's socket.io), for the demo page.
     rasa_public_url: str = "http://localhost:5005"
+    # Where the web app reaches Rasa's HTTP API (the staff console), and the API's token.
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_api_token: str | None = None
     # Telegram channel: off unless both are set.
     telegram_bot_token: str | None = None
     telegram_secret_token: str | None = None
@@ -37,6 +40,7 @@ def load_settings() -> Settings:
     """Reads the settings when asked, never at import time."""
     default_db = f"sqlite:///{PROJECT_ROOT / 'var' / 'app.db'}"
     web_port = int(os.environ.get("WEB_PORT") or 8000)
+    rasa_port = int(os.environ.get("RASA_PORT") or 5005)
     return Settings(
         database_url=os.environ.get("DATABASE_URL") or default_db,
         locales_dir=Path(os.environ.get("IHP_LOCALES_DIR") or PROJECT_ROOT / "locales"),
@@ -49,9 +53,9 @@ def load_settings() -> Settings:
         web_port=web_port,
         # Where people open links the assistant sends (printable plans): the web app's public address.
         public_url=(os.environ.get("PUBLIC_URL") or f"http://localhost:{web_port}").rstrip("/"),
-        rasa_public_url=(
-            os.environ.get("RASA_PUBLIC_URL") or f"http://localhost:{os.environ.get('RASA_PORT') or 5005}"
-        ).rstrip("/"),
+        rasa_public_url=(os.environ.get("RASA_PUBLIC_URL") or f"http://localhost:{rasa_port}").rstrip("/"),
+        rasa_url=(os.environ.get("RASA_URL") or f"http://127.0.0.1:{rasa_port}").rstrip("/"),
+        rasa_api_token=os.environ.get("RASA_API_TOKEN") or None,
         telegram_bot_token=os.environ.get("TELEGRAM_BOT_TOKEN") or None,
         telegram_secret_token=os.environ.get("TELEGRAM_SECRET_TOKEN") or None,
         telegram_api_url=os.environ.get("TELEGRAM_API_URL") or "https://api.telegram.org/bot",

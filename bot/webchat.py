@@ -49,6 +49,8 @@ def widget_message(message: Dict[str, Any]) -> Dict[str, Any]:
     for key in ("language", "direction"):
         if isinstance(message.get(key), str):
             shown[key] = message[key]
+    if message.get("sender") == "staff":  # a case manager's reply, from the console
+        shown["sender"] = "staff"
     return shown
 
 
@@ -70,7 +72,7 @@ def conversation_history(events: Iterable[Dict[str, Any]], limit: int = HISTORY_
             data = {**(event.get("metadata") or {}), **(event.get("data") or {})}
             shown = widget_message({**data, "text": event.get("text")})
             offered = {r["payload"]: r["title"] for r in shown.get("quick_replies", [])}
-            history.append({"sender": "bot", **shown})
+            history.append({"sender": "bot", **shown})  # "sender" stays "staff" for a case manager
         elif kind == "session_started":
             offered = {}
     history = history[-limit:]

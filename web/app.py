@@ -4,6 +4,7 @@ GET /plan/<token>[?lang=xx]  a person's roadmap as a printable page, in their la
 GET /widget.js                the embeddable chat widget (web/widget.py)
 GET /demo[?lang=xx]           a page with the widget embedded, talking to RASA_PUBLIC_URL
 GET /health                   liveness for scripts and load balancers
+/, /login, /cases/…, /staff   the staff console (web/console.py)
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from bot.catalog import RIGHT_TO_LEFT, Catalogs, msgid
 from bot.config import load_settings
 from bot.languages import SUPPORTED_LANGUAGES
 from bot.renderer import Renderer
+from web import console
 from web.plan_page import plan_view
 from web.widget import widget_bundle
 
@@ -65,6 +67,8 @@ def create_app() -> Sanic:
         view = plan_view(record, app.ctx.store, app.ctx.renderer, language)
         page = templates.get_template("plan.html").render(token=token, **view)
         return response.html(page, headers={**SECURITY_HEADERS, "Cache-Control": "no-store"})
+
+    console.register(app, settings, templates)
 
     @app.get("/widget.js")
     async def widget(request: Request):

@@ -75,8 +75,8 @@ def assistant(tmp_path_factory) -> Client:
         "TWILIO_API_URL": twilio.base_url,
     })
     load_knowledge_base(env)
-    token = secrets.token_hex(16)
-    stack = start(model, env, rasa_args=["--enable-api", "--auth-token", token, "--cors", "*"], log_dir=var)
+    token = env["RASA_API_TOKEN"]
+    stack = start(model, env, rasa_args=["--cors", "*"], log_dir=var)
     yield Client(stack.rasa_url, token, env["DATABASE_URL"], env["TRACKER_DB"], stack.web_url, telegram,
                  telegram_secret, twilio)
     stack.stop()

@@ -1,0 +1,125 @@
+"""The staff console end to end: a person asks for a human in the widget, a case manager logs in, claims
+the case (the bot goes quiet), replies (the reply arrives live in the widget), resolves (the bot answers
+again). Plus the console's defences: login required, CSRF, throttled logins, escaped text."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import secrets
+
+import pytest
+import requests
+
+from actions.store import Store, create_engine
+from bot.catalog import Catalogs
+from bot.config import load_settings
+from tests.e2e.test_webchat import WidgetUser
+from web.accounts import MAX_FAILED_LOGINS, Accounts
+
+pytestmark = pytest.mark.e2e
+PASSWORD = "a long enough password"
+
+
+def staff_account(assistant, role: str = "case_manager") -> str:
+    email = f"{secrets.token_hex(4)}@example.org"
+    Accounts.from_url(assistant.database_url).create_user(email, "Ana Staff", role, PASSWORD)
+    return email
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def logged_in(assistant, email: str) -> requests.Session:
+    browser = requests.Session()
+    form = browser.get(f"{assistant.web_url}/login", timeout=30)
+    answer = browser.post(f"{assistant.web_url}/login", timeout=30, allow_redirects=False, data={
+        "email": email, "password": PASSWORD, "csrf_token": csrf_of(form.text), "next": "/"})
+    assert answer.status_code == 302, answer.text
+    return browser
+
+
+async def post(browser: requests.Session, url: str, **data: str) -> requests.Response:
+    page = await asyncio.to_thread(browser.get, url.rsplit("/", 1)[0], timeout=30)
+    data.setdefault("csrf_token", csrf_of(page.text))
+    return await asyncio.to_thread(browser.post, url, data=data, timeout=60)
+
+
+@pytest.mark.parametrize("path", ["/", "/cases/H-000000", "/staff"])
+def test_nothing_is_shown_without_logging_in(assistant, path):
+    answer = requests.get(f"{assistant.web_url}{path}", timeout=30, allow_redirects=False)
+    assert answer.status_code == 302 and answer.headers["Location"].startswith("/login")
+
+
+def test_posting_without_a_session_or_without_the_csrf_token_is_refused(assistant):
+    assert requests.post(f"{assistant.web_url}/cases/H-000000/claim", timeout=30).status_code == 403
+    assert requests.post(f"{assistant.web_url}/login", data={"email": "x", "password": "y"},
+                         timeout=30).status_code == 403
+    browser = logged_in(assistant, staff_account(assistant))
+    answer = browser.post(f"{assistant.web_url}/staff", data={"csrf_token": "forged"}, timeout=30)
+    assert answer.status_code == 403
+
+
+def test_repeated_wrong_passwords_are_throttled(assistant):
+    email = staff_account(assistant)
+    browser = requests.Session()
+    token = csrf_of(browser.get(f"{assistant.web_url}/login", timeout=30).text)
+    for _ in range(MAX_FAILED_LOGINS):
+        wrong = browser.post(f"{assistant.web_url}/login", timeout=30,
+                             data={"email": email, "password": "nope", "csrf_token": token})
+        assert wrong.status_code == 401
+    right = browser.post(f"{assistant.web_url}/login", timeout=30,
+                         data={"email": email, "password": PASSWORD, "csrf_token": token})
+    assert right.status_code == 429 and "Too many failed attempts" in right.text
+
+
+def test_a_case_manager_cannot_manage_staff(assistant):
+    browser = logged_in(assistant, staff_account(assistant, "case_manager"))
+    assert browser.get(f"{assistant.web_url}/staff", timeout=30).status_code == 403
+
+
+async def test_a_handoff_is_claimed_answered_and_resolved_from_the_console(assistant):
+    catalogs = Catalogs.load(load_settings().locales_dir)
+    person = WidgetUser(assistant.base_url)
+    await person.open()
+    await person.say("hola, soy enfermera de Colombia y vivo en Texas <script>alert(1)</script>")
+    await person.answer()
+    await person.say("/request_human")
+    [confirmation] = await person.answer()
+    reference = re.search(r"H-[0-9A-F]{6}", confirmation["text"]).group(0)
+
+    browser = logged_in(assistant, staff_account(assistant))
+    inbox = await asyncio.to_thread(browser.get, f"{assistant.web_url}/", timeout=30)
+    assert reference in inbox.text
+    case_url = f"{assistant.web_url}/cases/{reference}"
+    case = await asyncio.to_thread(browser.get, case_url, timeout=30)
+    assert "Spanish" in case.text and "Texas" in case.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in case.text and "<script>alert(1)" not in case.text
+
+    assert (await post(browser, f"{case_url}/claim")).status_code == 200
+    joined = await person.next("bot_uttered")
+    assert joined["text"] == catalogs.get("es", "handoff.claimed") and joined["language"] == "es"
+
+    await person.say("¿hay alguien ahí?")
+    assert await person.answer() == []  # the bot stays quiet while a case manager holds the conversation
+    case = await asyncio.to_thread(browser.get, case_url, timeout=30)
+    assert "¿hay alguien ahí?" in case.text  # but the message reaches the console
+
+    reply = await post(browser, f"{case_url}/reply", text="Hola, soy Ana. <b>Le ayudo</b>")
+    assert "Reply sent." in reply.text
+    staff_message = await person.next("bot_uttered")
+    assert staff_message == {"text": "Hola, soy Ana. <b>Le ayudo</b>", "language": "es", "direction": "ltr",
+                             "sender": "staff"}
+
+    assert (await post(browser, f"{case_url}/resolve")).status_code == 200
+    resumed = await person.next("bot_uttered")
+    assert resumed["text"] == catalogs.get("es", "handoff.resolved")
+    await person.say("gracias")
+    assert await person.answer()  # the bot answers again
+    await person.close()
+
+    store = Store(create_engine(assistant.database_url))
+    kinds = [a["kind"] for a in store.handoff_activity(reference)]
+    assert kinds == ["opened", "claimed", "reply", "resolved"]
+    assert store.handoff(reference)["status"] == "resolved"
