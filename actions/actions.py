@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions import answers, roadmap
 from actions.store import Store, create_engine
 from bot.config import load_settings
-from bot.languages import SUPPORTED_LANGUAGES
+from bot.languages import SUPPORTED_LANGUAGES, reply_language
 
 logger = logging.getLogger(__name__)
 
@@ -189,7 +189,11 @@ class ActionHandoff(Action):
             reference = store().create_handoff(
                 conversation_id=tracker.sender_id,
                 channel=tracker.get_latest_input_channel(),
-                language=tracker.get_slot("language"),
+                # The language the person is answered in, for the console's replies and notices to them.
+                language=reply_language(
+                    tracker.get_slot("language"), tracker.latest_message.get("metadata"),
+                    tracker.latest_message, load_settings().default_language,
+                ),
                 reason="requested" if intent == "request_human" else "not_understood",
                 profile={k: v for k, v in vars(profile).items() if v},
                 topics=answers.topics_asked(reversed(intents)),

@@ -19,10 +19,8 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import languages
+from bot.languages import DETECTION_KEY, UNKNOWN_WORDS_KEY
 
-DETECTION_KEY = "language_detection"
-# Set by bot.understanding.UnknownWordsClassifier on keyboard mashing, which often looks like some language.
-UNKNOWN_WORDS_KEY = "unknown_words"
 LANGUAGE_ENTITY = "language"
 UNSUPPORTED_LANGUAGE_INTENT = "unsupported_language"
 FALLBACK_INTENT = "nlu_fallback"

@@ -12,10 +12,18 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Sequence, Tuple
+from typing import Any, Dict, List, Sequence, Tuple
 
 import numpy as np
 
+# Keys of the language identifier's output in a message's parse data (bot.language_identifier).
+DETECTION_KEY = "language_detection"
+# Set by bot.understanding.UnknownWordsClassifier on keyboard mashing, which often looks like some language.
+UNKNOWN_WORDS_KEY = "unknown_words"
+# Where channels put their language hint in a message's metadata (Telegram language_code, the widget's page).
+HINT_METADATA_KEYS = ("language", "language_code", "lang")
+# Below this the detection is a coin toss ("hi!" reads as English or Taglish): the default is better.
+TENTATIVE_MIN_CONFIDENCE = 0.6
 SUPPORTED_LANGUAGES = ("en", "es", "fr", "ar", "fa", "ru", "uk", "pt", "zh", "tl")
 UNSUPPORTED = "unsupported"
 
@@ -296,6 +304,28 @@ def _domain_model() -> DomainLanguageModel:
     from bot.config import load_settings
 
     return DomainLanguageModel(*training_corpus(load_settings().nlu_dir))
+
+
+def hint_in(metadata: Any) -> str | None:
+    """The channel's language hint in a message's metadata, as the channel sent it."""
+    if not isinstance(metadata, dict):
+        return None
+    return next((metadata[k] for k in HINT_METADATA_KEYS if isinstance(metadata.get(k), str)), None)
+
+
+def tentative_language(parse_data: Any) -> str | None:
+    """What the last message looked like, even when too short to switch languages ("gracias")."""
+    if not isinstance(parse_data, dict) or parse_data.get(UNKNOWN_WORDS_KEY):
+        return None  # gibberish often looks like some language: it says nothing about the person's
+    detection = parse_data.get(DETECTION_KEY) or {}
+    if detection.get("confidence", 1.0) < TENTATIVE_MIN_CONFIDENCE:
+        return None
+    return detection.get("language")
+
+
+def reply_language(slot_value: str | None, metadata: Any, parse_data: Any, default: str = "en") -> str:
+    """The language the assistant answers the latest message in (the NLG and the actions agree)."""
+    return conversation_language(slot_value, hint_in(metadata) or tentative_language(parse_data), default)
 
 
 def conversation_language(

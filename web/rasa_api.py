@@ -51,6 +51,8 @@ class RasaAPI:
 
 
 def _quoted(conversation_id: str) -> str:
+    """Only what would break the URL is escaped: Rasa's router takes the path as it comes, so an SMS
+    conversation "+15551234567" quoted as "%2B15551234567" would be another conversation."""
     from urllib.parse import quote
 
-    return quote(conversation_id, safe="")
+    return quote(conversation_id, safe="+@:!$&'()*,;=")

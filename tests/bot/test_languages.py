@@ -137,3 +137,21 @@ def test_letters_only_the_new_language_uses_are_enough_to_switch():
 )
 def test_word_count_ignores_acronyms_and_counts_chinese_by_pairs_of_characters(text, count):
     assert languages.word_count(text) == count
+
+
+def test_the_channels_hint_and_the_tentative_language_come_from_the_last_message():
+    assert languages.hint_in({"language_code": "es-MX"}) == "es-MX"
+    assert languages.hint_in({"language": 3}) is None and languages.hint_in(None) is None
+    sure, coin_toss = {"language": "pt", "confidence": 0.9}, {"language": "tl", "confidence": 0.52}
+    assert languages.tentative_language({"language_detection": sure}) == "pt"
+    assert languages.tentative_language({"language_detection": coin_toss}) is None
+    unknown = {"language_detection": {"language": "pt", "confidence": 0.9}, "unknown_words": True}
+    assert languages.tentative_language(unknown) is None
+
+
+def test_the_reply_language_prefers_the_conversation_then_the_hint_then_what_the_message_looked_like():
+    looks_portuguese = {"language_detection": {"language": "pt", "confidence": 0.9}}
+    assert languages.reply_language("fa", {"language": "es"}, looks_portuguese) == "fa"
+    assert languages.reply_language(None, {"language": "uk-UA"}, looks_portuguese) == "uk"
+    assert languages.reply_language(None, None, looks_portuguese) == "pt"
+    assert languages.reply_language(None, None, None, default="es") == "es"

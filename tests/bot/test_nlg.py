@@ -3,7 +3,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.nlg import CatalogNLG, language_hint, tentative_language
+from bot.nlg import CatalogNLG
 
 DOMAIN = Domain.from_yaml(
     """
@@ -37,17 +37,6 @@ def tracker(text="hi", language_slot=None, metadata=None, detected=None, confide
     if language_slot:
         events.append(SlotSet("language", language_slot))
     return DialogueStateTracker.from_events("s", events, slots=DOMAIN.slots)
-
-
-def test_hint_and_tentative_language_are_read_from_the_last_message():
-    t = tracker(metadata={"language": "es-MX"}, detected="pt")
-    assert language_hint(t) == "es-MX"
-    assert tentative_language(t) == "pt"
-
-
-def test_a_coin_toss_detection_is_no_tentative_language():
-    assert tentative_language(tracker("hi!", detected="tl", confidence=0.52)) is None
-    assert tentative_language(tracker("gracias", detected="es", confidence=0.97)) == "es"
 
 
 @pytest.mark.parametrize(

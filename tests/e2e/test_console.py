@@ -14,6 +14,11 @@ import requests
 from actions.store import Store, create_engine
 from bot.catalog import Catalogs
 from bot.config import load_settings
+from tests.e2e.test_sms import phone as sms_phone
+from tests.e2e.test_sms import text_sms
+from tests.e2e.test_telegram import chat_id as telegram_chat_id
+from tests.e2e.test_telegram import post as telegram_post
+from tests.e2e.test_telegram import text_update
 from tests.e2e.test_webchat import WidgetUser
 from web.accounts import MAX_FAILED_LOGINS, Accounts
 
@@ -123,3 +128,37 @@ async def test_a_handoff_is_claimed_answered_and_resolved_from_the_console(assis
     kinds = [a["kind"] for a in store.handoff_activity(reference)]
     assert kinds == ["opened", "claimed", "reply", "resolved"]
     assert store.handoff(reference)["status"] == "resolved"
+
+
+def claim_and_reply(assistant, reference: str, text: str) -> None:
+    browser = logged_in(assistant, staff_account(assistant))
+    case_url = f"{assistant.web_url}/cases/{reference}"
+    for action, data in (("claim", {}), ("reply", {"text": text})):
+        token = csrf_of(browser.get(case_url, timeout=30).text)
+        answer = browser.post(f"{case_url}/{action}", data={"csrf_token": token, **data}, timeout=60)
+        assert answer.status_code == 200
+        assert "not delivered" not in answer.text and "not reached" not in answer.text
+
+
+def handoff_reference(text: str) -> str:
+    return re.search(r"H-[0-9A-F]{6}", text).group(0)
+
+
+def test_a_reply_reaches_a_telegram_user_through_the_bot_api(assistant):
+    chat = telegram_chat_id()
+    # The help menu's "talk to a person" button, before the person wrote anything: the Telegram app's
+    # language is all there is, and the case manager's notices must be in it too.
+    assert telegram_post(assistant, text_update(chat, "/request_human", "uk")).status_code == 200
+    [confirmation] = assistant.telegram.wait_for("sendMessage", str(chat))
+    claim_and_reply(assistant, handoff_reference(confirmation["text"]), "Вітаю, я ваш куратор.")
+    sent = assistant.telegram.wait_for("sendMessage", str(chat), count=3)
+    assert sent[1]["text"] == Catalogs.load(load_settings().locales_dir).get("uk", "handoff.claimed")
+    assert sent[2]["text"] == "Вітаю, я ваш куратор."
+
+
+def test_a_reply_reaches_an_sms_user_through_twilio(assistant):
+    number = sms_phone()
+    assert text_sms(assistant, number, "I want to talk to a real person please").status_code == 200
+    [confirmation] = assistant.twilio.wait_for(number)
+    claim_and_reply(assistant, handoff_reference(confirmation), "Hi, this is Ana, your case manager.")
+    assert assistant.twilio.wait_for(number, count=3)[2] == "Hi, this is Ana, your case manager."
