@@ -14,6 +14,7 @@ from typing import Any, Dict, List
 import pytest
 import requests
 
+from scripts.browser import launch_chromium
 from scripts.run import isolated_environment, load_knowledge_base, start
 from scripts.train import model_path
 from tests.fakes.telegram_api import FakeTelegramAPI
@@ -82,6 +83,21 @@ def assistant(tmp_path_factory) -> Client:
     stack.stop()
     telegram.stop()
     twilio.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless. Module scope: Playwright's sync API keeps an event loop running
+    while it is open, which the asyncio tests of other modules cannot share."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        try:
+            browser = launch_chromium(playwright)
+        except RuntimeError as error:
+            pytest.fail(str(error))
+        yield browser
+        browser.close()
 
 
 @pytest.fixture

@@ -9,26 +9,10 @@ import requests
 from bot.catalog import RIGHT_TO_LEFT, Catalogs, autonym
 from bot.config import load_settings
 from bot.languages import SUPPORTED_LANGUAGES
-from scripts.browser import launch_chromium
 from tests.e2e.test_conversations import SCRIPTS, load
 
 pytestmark = pytest.mark.e2e
 TIMEOUT_MS = 60_000
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's Chromium, headless. Module scope: Playwright's sync API keeps an event loop running
-    while it is open, which the asyncio tests of other modules cannot share."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        try:
-            browser = launch_chromium(playwright)
-        except RuntimeError as error:
-            pytest.fail(str(error))
-        yield browser
-        browser.close()
 
 
 def question(language: str) -> str:
