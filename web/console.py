@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import logging
 import secrets
+from pathlib import Path
 from typing import Any, Callable, Dict, List
 from urllib.parse import urlencode
 
@@ -27,6 +28,7 @@ from web.rasa_api import RasaAPI, RasaUnavailableError
 
 logger = logging.getLogger(__name__)
 
+STATIC = Path(__file__).parent / "static"
 SESSION_COOKIE = "ihp_staff"
 LOGIN_CSRF_COOKIE = "ihp_login_csrf"
 MAX_REPLY_LENGTH = 4000
@@ -198,20 +200,49 @@ def register(app: Sanic, settings: Any, templates: Any) -> None:
         return resp
 
     # Cases -------------------------------------------------------------------------------------
-    @app.get("/")
-    @staff_only()
-    async def inbox(request: Request):
+    def inbox_view(request: Request) -> Dict[str, Any]:
         args = {name: request.args.get(name, "") for name in (*FILTERS, "age")}
         everything = app.ctx.store.handoffs()
-        now = dt.datetime.utcnow()
         options = {
             name: sorted({str(v) for v in (
                 (h["profile"].get("us_state") if name == "state" else h["profile"].get("profession"))
                 if name in ("state", "profession") else h.get(name) for h in everything) if v})
             for name in FILTERS
         }
-        return page(request, "inbox", handoffs=filtered(everything, args, now), args=args, options=options,
-                    language_name=english_language_name, now=now)
+        return {
+            "handoffs": filtered(everything, args, dt.datetime.utcnow()), "args": args, "options": options,
+            "language_name": english_language_name, "query": urlencode({k: v for k, v in args.items() if v}),
+        }
+
+    @app.get("/")
+    @staff_only()
+    async def inbox(request: Request):
+        return page(request, "inbox", **inbox_view(request))
+
+    @app.get("/inbox/rows")
+    @staff_only()
+    async def inbox_rows(request: Request):
+        return page(request, "_inbox_rows", **inbox_view(request))
+
+    @app.get("/console.js")
+    async def console_script(_request: Request):
+        return await response.file(STATIC / "console.js", headers={"Cache-Control": "no-cache"},
+                                   mime_type="application/javascript")
+
+    async def conversation_of(handoff: Dict[str, Any]) -> Dict[str, Any]:
+        try:
+            events = await app.ctx.rasa.events(handoff["conversation_id"])
+        except RasaUnavailableError as error:
+            return {"lines": [], "unavailable": str(error)}
+        return {"lines": conversation_lines(events), "unavailable": None}
+
+    @app.get("/cases/<reference:str>/conversation")
+    @staff_only()
+    async def case_conversation(request: Request, reference: str):
+        handoff = app.ctx.store.handoff(reference)
+        if handoff is None:
+            return page(request, "error", 404, message="There is no case with this reference.")
+        return page(request, "_conversation", **await conversation_of(handoff))
 
     @app.get("/cases/<reference:str>")
     @staff_only()
@@ -224,13 +255,8 @@ def register(app: Sanic, settings: Any, templates: Any) -> None:
             app.ctx.store.record_handoff_activity(reference, "opened", user.id, user.name, status="open")
             handoff["status"] = "open"
         app.ctx.accounts.audit(user, "view_case", reference)
-        try:
-            events = await app.ctx.rasa.events(handoff["conversation_id"])
-            lines, unavailable = conversation_lines(events), None
-        except RasaUnavailableError as error:
-            lines, unavailable = [], str(error)
         brief = case_brief(handoff, app.ctx.renderer, app.ctx.store.roadmap_for(handoff["conversation_id"]))
-        return page(request, "case", handoff=handoff, brief=brief, lines=lines, unavailable=unavailable,
+        return page(request, "case", handoff=handoff, brief=brief, **await conversation_of(handoff),
                     activity=app.ctx.store.handoff_activity(reference), notice=request.args.get("notice"))
 
     async def tell_person(handoff: Dict[str, Any], events: List[Dict[str, Any]]) -> str | None:

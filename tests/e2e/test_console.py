@@ -51,7 +51,10 @@ async def post(browser: requests.Session, url: str, **data: str) -> requests.Res
     return await asyncio.to_thread(browser.post, url, data=data, timeout=60)
 
 
-@pytest.mark.parametrize("path", ["/", "/cases/H-000000", "/staff"])
+CONSOLE_PAGES = ["/", "/cases/H-000000", "/staff", "/inbox/rows", "/cases/H-000000/conversation"]
+
+
+@pytest.mark.parametrize("path", CONSOLE_PAGES)
 def test_nothing_is_shown_without_logging_in(assistant, path):
     answer = requests.get(f"{assistant.web_url}{path}", timeout=30, allow_redirects=False)
     assert answer.status_code == 302 and answer.headers["Location"].startswith("/login")

@@ -37,6 +37,13 @@ def test_log_in_open_the_case_claim_reply_and_resolve_while_the_person_watches(a
     staff.get_by_role("button", name=re.compile("^Claim")).click()
     joined = catalogs.get("en", "handoff.claimed")
     person.locator(".message.bot", has_text=joined).wait_for(timeout=TIMEOUT_MS)
+    bot_messages_when_claimed = person.locator(".message.bot").count()
+
+    person.locator("textarea").fill("ok, are you there?")
+    person.locator("textarea").press("Enter")
+    # No reload: the console fetches the conversation again by itself.
+    staff.locator(".line", has_text="ok, are you there?").wait_for(timeout=TIMEOUT_MS)
+    assert person.locator(".message.bot").count() == bot_messages_when_claimed  # the bot stayed quiet
 
     staff.get_by_label("Reply").fill("Hello, I'm Ana, your case manager. How can I help?")
     staff.get_by_role("button", name="Send reply").click()
