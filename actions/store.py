@@ -201,6 +201,14 @@ class Store:
             ).mappings()
             return [dict(row) for row in rows]
 
+    def first_replies(self) -> Dict[str, dt.datetime]:
+        """When each handoff got its first reply from a case manager."""
+        with self.engine.connect() as conn:
+            return dict(conn.execute(
+                sa.select(handoff_activity.c.reference, sa.func.min(handoff_activity.c.at))
+                .where(handoff_activity.c.kind == "reply").group_by(handoff_activity.c.reference)
+            ).all())
+
     def record_handoff_activity(
         self, reference: str, kind: str, staff_id: int | None = None, staff_name: str | None = None,
         text: str = "", status: str | None = None,

@@ -24,6 +24,7 @@ from sanic.request import Request
 from actions.answers import INTENT_TOPICS, TOPIC_LABELS
 from bot.catalog import RIGHT_TO_LEFT, msgid
 from web.accounts import ROLES, Accounts, TooManyAttemptsError
+from web.dashboard import dashboard_figures, handoffs_csv
 from web.rasa_api import RasaAPI, RasaUnavailableError
 
 logger = logging.getLogger(__name__)
@@ -341,6 +342,25 @@ def register(app: Sanic, settings: Any, templates: Any) -> None:
         resumed = [{"event": "resume"}, notice_to_person(handoff, RESOLVED_MESSAGE)]
         problem = await tell_person(handoff, resumed)
         return back(reference, problem and f"Resolved, but the conversation was not reached: {problem}")
+
+    # Dashboard ---------------------------------------------------------------------------------
+    def figures() -> Dict[str, Any]:
+        store = app.ctx.store
+        now = dt.datetime.utcnow()
+        return dashboard_figures(store.handoffs(), store.first_replies(), now, english_language_name)
+
+    @app.get("/dashboard")
+    @staff_only()
+    async def dashboard(request: Request):
+        return page(request, "dashboard", figures=figures())
+
+    @app.get("/handoffs.csv")
+    @staff_only()
+    async def export(request: Request):
+        app.ctx.accounts.audit(request.ctx.session.user, "export_csv")
+        body = handoffs_csv(app.ctx.store.handoffs(), figures()["waits"])
+        return response.text(body, content_type="text/csv; charset=utf-8", headers={
+            **CONSOLE_HEADERS, "Content-Disposition": 'attachment; filename="handoffs.csv"'})
 
     # Administration ----------------------------------------------------------------------------
     @app.get("/staff")

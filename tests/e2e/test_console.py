@@ -51,7 +51,8 @@ async def post(browser: requests.Session, url: str, **data: str) -> requests.Res
     return await asyncio.to_thread(browser.post, url, data=data, timeout=60)
 
 
-CONSOLE_PAGES = ["/", "/cases/H-000000", "/staff", "/inbox/rows", "/cases/H-000000/conversation"]
+CONSOLE_PAGES = ["/", "/cases/H-000000", "/staff", "/inbox/rows", "/cases/H-000000/conversation",
+                 "/dashboard", "/handoffs.csv"]
 
 
 @pytest.mark.parametrize("path", CONSOLE_PAGES)
@@ -80,6 +81,16 @@ def test_repeated_wrong_passwords_are_throttled(assistant):
     right = browser.post(f"{assistant.web_url}/login", timeout=30,
                          data={"email": email, "password": PASSWORD, "csrf_token": token})
     assert right.status_code == 429 and "Too many failed attempts" in right.text
+
+
+def test_the_dashboard_draws_charts_and_the_export_is_csv(assistant):
+    browser = logged_in(assistant, staff_account(assistant))
+    dashboard = browser.get(f"{assistant.web_url}/dashboard", timeout=30)
+    assert dashboard.status_code == 200
+    assert "<svg" in dashboard.text and "Barriers people raise" in dashboard.text
+    export = browser.get(f"{assistant.web_url}/handoffs.csv", timeout=30)
+    assert export.headers["Content-Type"].startswith("text/csv")
+    assert export.text.splitlines()[0].startswith("reference,created_at_utc,status,language")
 
 
 def test_a_case_manager_cannot_manage_staff(assistant):
