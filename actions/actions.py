@@ -16,6 +16,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import answers, roadmap
+from actions.notify import notify_staff_in_background
 from actions.store import Store, create_engine
 from bot.config import load_settings
 from bot.languages import SUPPORTED_LANGUAGES, reply_language
@@ -203,6 +204,7 @@ class ActionHandoff(Action):
             dispatcher.utter_message(response="utter_handoff_failed")
             return events
         logger.info("Handoff %s recorded.", reference)
+        notify_staff_in_background(load_settings(), store().handoff(reference))
         dispatcher.utter_message(response="utter_handoff_confirmed", reference=reference)
         return events
 

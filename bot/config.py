@@ -34,6 +34,17 @@ class Settings:
     twilio_phone_number: str | None = None
     twilio_api_url: str | None = None  # a local stand-in for api.twilio.com (tests)
     twilio_webhook_url: str | None = None  # the public URL Twilio signs, when behind a proxy
+    # Staff are told about new handoffs by e-mail when SMTP_HOST and HANDOFF_EMAIL_TO are set, and by
+    # a webhook when HANDOFF_WEBHOOK_URL is.
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = True
+    smtp_from: str = "IHP Navigator <no-reply@localhost>"
+    handoff_email_to: str | None = None
+    handoff_webhook_url: str | None = None
+    handoff_webhook_secret: str | None = None
 
 
 def load_settings() -> Settings:
@@ -64,4 +75,13 @@ def load_settings() -> Settings:
         twilio_phone_number=os.environ.get("TWILIO_PHONE_NUMBER") or None,
         twilio_api_url=os.environ.get("TWILIO_API_URL") or None,
         twilio_webhook_url=os.environ.get("TWILIO_WEBHOOK_URL") or None,
+        smtp_host=os.environ.get("SMTP_HOST") or None,
+        smtp_port=int(os.environ.get("SMTP_PORT") or 587),
+        smtp_user=os.environ.get("SMTP_USER") or None,
+        smtp_password=os.environ.get("SMTP_PASSWORD") or None,
+        smtp_starttls=(os.environ.get("SMTP_STARTTLS") or "true").lower() not in ("0", "false", "no"),
+        smtp_from=os.environ.get("SMTP_FROM") or "IHP Navigator <no-reply@localhost>",
+        handoff_email_to=os.environ.get("HANDOFF_EMAIL_TO") or None,
+        handoff_webhook_url=os.environ.get("HANDOFF_WEBHOOK_URL") or None,
+        handoff_webhook_secret=os.environ.get("HANDOFF_WEBHOOK_SECRET") or None,
     )

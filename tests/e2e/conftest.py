@@ -17,6 +17,7 @@ import requests
 from scripts.browser import launch_chromium
 from scripts.run import isolated_environment, load_knowledge_base, start
 from scripts.train import model_path
+from tests.fakes.smtp_inbox import SmtpInbox
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.fakes.twilio_api import FakeTwilioAPI
 
@@ -25,8 +26,10 @@ class Client:
     """Talks to the assistant the way a channel does (REST), and reads trackers for assertions."""
 
     def __init__(self, base_url: str, token: str, database_url: str, tracker_db: str, web_url: str,
-                 telegram: FakeTelegramAPI, telegram_secret: str, twilio: FakeTwilioAPI) -> None:
+                 telegram: FakeTelegramAPI, telegram_secret: str, twilio: FakeTwilioAPI,
+                 mail: SmtpInbox) -> None:
         self.base_url = base_url
+        self.mail = mail
         self.twilio = twilio
         self.telegram = telegram
         self.telegram_secret = telegram_secret
@@ -66,6 +69,7 @@ def assistant(tmp_path_factory) -> Client:
     telegram = FakeTelegramAPI(token=f"4242:{secrets.token_hex(8)}").start()
     telegram_secret = secrets.token_hex(16)
     twilio = FakeTwilioAPI("AC" + secrets.token_hex(16), secrets.token_hex(16)).start()
+    mail = SmtpInbox().start()
     env = isolated_environment(var, {
         "TELEGRAM_BOT_TOKEN": telegram.token,
         "TELEGRAM_SECRET_TOKEN": telegram_secret,
@@ -74,15 +78,20 @@ def assistant(tmp_path_factory) -> Client:
         "TWILIO_AUTH_TOKEN": twilio.auth_token,
         "TWILIO_PHONE_NUMBER": "+15005550006",
         "TWILIO_API_URL": twilio.base_url,
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(mail.port),
+        "SMTP_STARTTLS": "false",
+        "HANDOFF_EMAIL_TO": "case-managers@example.org",
     })
     load_knowledge_base(env)
     token = env["RASA_API_TOKEN"]
     stack = start(model, env, rasa_args=["--cors", "*"], log_dir=var)
     yield Client(stack.rasa_url, token, env["DATABASE_URL"], env["TRACKER_DB"], stack.web_url, telegram,
-                 telegram_secret, twilio)
+                 telegram_secret, twilio, mail)
     stack.stop()
     telegram.stop()
     twilio.stop()
+    mail.stop()
 
 
 @pytest.fixture(scope="module")

@@ -107,6 +107,8 @@ async def test_a_handoff_is_claimed_answered_and_resolved_from_the_console(assis
     await person.say("/request_human")
     [confirmation] = await person.answer()
     reference = re.search(r"H-[0-9A-F]{6}", confirmation["text"]).group(0)
+    email = await asyncio.to_thread(assistant.mail.wait_for, reference)  # staff were told
+    assert f"{assistant.web_url}/cases/{reference}" in email and "Subject: New handoff" in email
 
     browser = logged_in(assistant, staff_account(assistant))
     inbox = await asyncio.to_thread(browser.get, f"{assistant.web_url}/", timeout=30)
