@@ -178,3 +178,13 @@ def test_a_reply_reaches_an_sms_user_through_twilio(assistant):
     [confirmation] = assistant.twilio.wait_for(number)
     claim_and_reply(assistant, handoff_reference(confirmation), "Hi, this is Ana, your case manager.")
     assert assistant.twilio.wait_for(number, count=3)[2] == "Hi, this is Ana, your case manager."
+
+
+def test_a_rest_user_gets_the_reply_with_their_next_message(assistant, sender):
+    [confirmation] = [m for m in assistant.send(sender, "/request_human") if "H-" in m.get("text", "")]
+    claim_and_reply(assistant, handoff_reference(confirmation["text"]), "Hello, this is Ana.")
+    answer = assistant.send(sender, "hello? anyone?")
+    joined = Catalogs.load(load_settings().locales_dir).get("en", "handoff.claimed")
+    assert [m["text"] for m in answer] == [joined, "Hello, this is Ana."]  # and nothing from the paused bot
+    assert answer[1]["sender"] == "staff"
+    assert assistant.send(sender, "ok thanks") == []  # delivered once
