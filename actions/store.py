@@ -201,6 +201,18 @@ class Store:
             ).mappings()
             return [dict(row) for row in rows]
 
+    def resolved_since(self, since: dt.datetime) -> List[tuple]:
+        """(handoff, when it was resolved) for every handoff still resolved and resolved after `since`."""
+        with self.engine.connect() as conn:
+            resolved = dict(conn.execute(
+                sa.select(handoff_activity.c.reference, sa.func.max(handoff_activity.c.at))
+                .where(handoff_activity.c.kind == "resolved").group_by(handoff_activity.c.reference)
+            ).all())
+        return [
+            (h, resolved[h["reference"]]) for h in self.handoffs()
+            if h["status"] == "resolved" and resolved.get(h["reference"], dt.datetime.min) >= since
+        ]
+
     def first_replies(self) -> Dict[str, dt.datetime]:
         """When each handoff got its first reply from a case manager."""
         with self.engine.connect() as conn:

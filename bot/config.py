@@ -37,6 +37,8 @@ class Settings:
     # Staff are told about new handoffs by e-mail when SMTP_HOST and HANDOFF_EMAIL_TO are set, and by
     # a webhook when HANDOFF_WEBHOOK_URL is.
     smtp_host: str | None = None
+    # How often the console looks for people writing again after their case was resolved (seconds).
+    reopen_check_seconds: float = 30.0
     smtp_port: int = 587
     smtp_user: str | None = None
     smtp_password: str | None = None
@@ -76,6 +78,7 @@ def load_settings() -> Settings:
         twilio_api_url=os.environ.get("TWILIO_API_URL") or None,
         twilio_webhook_url=os.environ.get("TWILIO_WEBHOOK_URL") or None,
         smtp_host=os.environ.get("SMTP_HOST") or None,
+        reopen_check_seconds=float(os.environ.get("REOPEN_CHECK_SECONDS") or 30),
         smtp_port=int(os.environ.get("SMTP_PORT") or 587),
         smtp_user=os.environ.get("SMTP_USER") or None,
         smtp_password=os.environ.get("SMTP_PASSWORD") or None,

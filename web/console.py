@@ -9,6 +9,7 @@ their own channel through Rasa (web/rasa_api.py); each is written to the databas
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import functools
 import logging
@@ -47,6 +48,7 @@ CONSOLE_HEADERS = {
 CLAIMED_MESSAGE = msgid("handoff.claimed")
 RESOLVED_MESSAGE = msgid("handoff.resolved")
 REASONS = {"requested": "asked for a person", "not_understood": "the bot did not understand twice"}
+REOPEN_WINDOW = dt.timedelta(days=30)
 FILTERS = ("status", "language", "channel", "state", "profession")
 ENGLISH = Locale("en")
 
@@ -111,6 +113,25 @@ def filtered(handoffs: List[Dict[str, Any]], args: Dict[str, str], now: dt.datet
     return chosen
 
 
+async def reopen_when_people_write_again(
+    store: Any, rasa: RasaAPI, now: dt.datetime | None = None
+) -> List[str]:
+    """Reopens each case resolved in the last REOPEN_WINDOW whose person has written since; returns them."""
+    now = now or dt.datetime.utcnow()
+    reopened = []
+    for handoff, resolved_at in store.resolved_since(now - REOPEN_WINDOW):
+        since = resolved_at.replace(tzinfo=dt.timezone.utc).timestamp()
+        try:
+            events = await rasa.events(handoff["conversation_id"])
+        except RasaUnavailableError:
+            return reopened  # Rasa is down: the next round tries again
+        if any(e.get("event") == "user" and (e.get("timestamp") or 0) > since for e in events):
+            store.record_handoff_activity(handoff["reference"], "reopened", status="open",
+                                          text="The person wrote again after the case was resolved.")
+            reopened.append(handoff["reference"])
+    return reopened
+
+
 def register(app: Sanic, settings: Any, templates: Any) -> None:
     """Adds the console's routes to the web app."""
 
@@ -118,6 +139,18 @@ def register(app: Sanic, settings: Any, templates: Any) -> None:
     async def open_console(app: Sanic, _loop: Any) -> None:
         app.ctx.accounts = Accounts(app.ctx.store.engine)
         app.ctx.rasa = RasaAPI(settings.rasa_url, settings.rasa_api_token)
+
+    @app.after_server_start
+    async def watch_resolved_cases(app: Sanic, _loop: Any) -> None:
+        async def watch() -> None:
+            while True:
+                await asyncio.sleep(settings.reopen_check_seconds)
+                try:
+                    await reopen_when_people_write_again(app.ctx.store, app.ctx.rasa)
+                except Exception:  # noqa: BLE001 - the watch must outlive a database or Rasa hiccup
+                    logger.exception("Could not check resolved cases for new messages")
+
+        app.add_task(watch())
 
     secure = settings.public_url.startswith("https://")
 

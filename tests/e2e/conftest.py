@@ -82,6 +82,7 @@ def assistant(tmp_path_factory) -> Client:
         "SMTP_PORT": str(mail.port),
         "SMTP_STARTTLS": "false",
         "HANDOFF_EMAIL_TO": "case-managers@example.org",
+        "REOPEN_CHECK_SECONDS": "1",
     })
     load_knowledge_base(env)
     token = env["RASA_API_TOKEN"]
