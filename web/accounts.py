@@ -137,6 +137,13 @@ class Accounts:
             rows = conn.execute(sa.select(staff_users).order_by(staff_users.c.name)).mappings()
             return [{k: v for k, v in row.items() if k != "password_hash"} for row in rows]
 
+    def user(self, user_id: int) -> StaffUser | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(staff_users).where(staff_users.c.id == user_id, staff_users.c.active.is_(True))
+            ).mappings().first()
+        return StaffUser(row["id"], row["email"], row["name"], row["role"]) if row else None
+
     def has_users(self) -> bool:
         with self.engine.connect() as conn:
             return conn.execute(sa.select(sa.func.count()).select_from(staff_users)).scalar_one() > 0

@@ -291,6 +291,7 @@ def register(app: Sanic, settings: Any, templates: Any) -> None:
         app.ctx.accounts.audit(user, "view_case", reference)
         brief = case_brief(handoff, app.ctx.renderer, app.ctx.store.roadmap_for(handoff["conversation_id"]))
         return page(request, "case", handoff=handoff, brief=brief, **await conversation_of(handoff),
+                    colleagues=app.ctx.accounts.users(),
                     activity=app.ctx.store.handoff_activity(reference), notice=request.args.get("notice"))
 
     async def tell_person(handoff: Dict[str, Any], events: List[Dict[str, Any]]) -> str | None:
@@ -321,19 +322,44 @@ def register(app: Sanic, settings: Any, templates: Any) -> None:
         handoff = app.ctx.store.handoff(reference)
         return handoff, (None if handoff else page(request, "error", 404, message="There is no such case."))
 
+    async def hand_to(handoff: Dict[str, Any], holder: Any, by: Any) -> str | None:
+        """Gives the case to `holder` (claimed); the bot goes quiet and the person is told, once."""
+        already = handoff["status"] == "claimed"
+        own = holder.id == by.id
+        reference = handoff["reference"]
+        note = "" if own else f"assigned by {by.name}"
+        app.ctx.store.record_handoff_activity(
+            reference, "claimed", holder.id, holder.name, note, status="claimed"
+        )
+        app.ctx.accounts.audit(by, "claim" if own else "assign", reference, holder.name)
+        if already:
+            return None
+        problem = await tell_person(handoff, [{"event": "pause"}, notice_to_person(handoff, CLAIMED_MESSAGE)])
+        return problem and f"Claimed, but the conversation was not reached: {problem}"
+
     @app.post("/cases/<reference:str>/claim")
     @staff_only()
     async def claim(request: Request, reference: str):
         handoff, missing = case_or_404(request, reference)
         if missing:
             return missing
-        user = request.ctx.session.user
         if handoff["status"] == "claimed":
             return back(reference, f"Already claimed by {handoff['claimed_by']}.")
-        app.ctx.store.record_handoff_activity(reference, "claimed", user.id, user.name, status="claimed")
-        app.ctx.accounts.audit(user, "claim", reference)
-        problem = await tell_person(handoff, [{"event": "pause"}, notice_to_person(handoff, CLAIMED_MESSAGE)])
-        return back(reference, problem and f"Claimed, but the conversation was not reached: {problem}")
+        user = request.ctx.session.user
+        return back(reference, await hand_to(handoff, user, user))
+
+    @app.post("/cases/<reference:str>/assign")
+    @staff_only()
+    async def assign(request: Request, reference: str):
+        handoff, missing = case_or_404(request, reference)
+        if missing:
+            return missing
+        chosen = request.form.get("staff_id", "")
+        holder = app.ctx.accounts.user(int(chosen)) if chosen.isdigit() else None
+        if holder is None:
+            return back(reference, "Choose a colleague to assign the case to.")
+        problem = await hand_to(handoff, holder, request.ctx.session.user)
+        return back(reference, problem or f"Assigned to {holder.name}.")
 
     @app.post("/cases/<reference:str>/reply")
     @staff_only()

@@ -194,3 +194,20 @@ def test_a_rest_user_gets_the_reply_with_their_next_message(assistant, sender):
     assert [m["text"] for m in answer] == [joined, "Hello, this is Ana."]  # and nothing from the paused bot
     assert answer[1]["sender"] == "staff"
     assert assistant.send(sender, "ok thanks") == []  # delivered once
+
+
+def test_a_case_can_be_assigned_to_a_colleague_and_the_person_is_told_once(assistant, sender):
+    [confirmation] = [m for m in assistant.send(sender, "/request_human") if "H-" in m.get("text", "")]
+    reference = handoff_reference(confirmation["text"])
+    colleague = Accounts.from_url(assistant.database_url).create_user(
+        f"{secrets.token_hex(4)}@example.org", "Bea Colleague", "case_manager", PASSWORD)
+    browser = logged_in(assistant, staff_account(assistant))
+    case_url = f"{assistant.web_url}/cases/{reference}"
+    for _ in range(2):  # assigning twice tells the person only once
+        form = {"csrf_token": csrf_of(browser.get(case_url, timeout=30).text), "staff_id": colleague.id}
+        answer = browser.post(f"{case_url}/assign", data=form, timeout=60)
+        assert "Assigned to Bea Colleague." in answer.text
+    store = Store(create_engine(assistant.database_url))
+    assert store.handoff(reference)["claimed_by"] == "Bea Colleague"
+    joined = Catalogs.load(load_settings().locales_dir).get("en", "handoff.claimed")
+    assert [m["text"] for m in assistant.send(sender, "hi?")] == [joined]
