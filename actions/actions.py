@@ -9,6 +9,7 @@ import functools
 import logging
 from typing import Any, Dict, List
 
+import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -25,6 +26,12 @@ logger = logging.getLogger(__name__)
 
 PLACE_ENTITIES = ("city", "us_state")
 PROFILE_ENTITIES = ("profession", "country", "city", "us_state", "immigration_status", "milestone")
+
+
+@functools.lru_cache(maxsize=1)
+def cost_patterns() -> list:
+    path = load_settings().gazetteer_dir / "costs.yml"
+    return answers.cost_patterns(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
 @functools.lru_cache(maxsize=1)
@@ -170,6 +177,13 @@ class ActionChangeLanguage(Action):
         return [SlotSet("language", language)]
 
 
+def topics_of(tracker: Tracker, intents: List[str | None]) -> List[str]:
+    """English labels of what the person asked about, "costs" included if they asked about money."""
+    topics = answers.topics_asked(reversed(intents))
+    said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+    return topics + [answers.COSTS_LABEL] if answers.mentions_costs(said, cost_patterns()) else topics
+
+
 class ActionHandoff(Action):
     """Records a handoff to a human case manager (durably, first), then confirms it."""
 
@@ -197,7 +211,7 @@ class ActionHandoff(Action):
                 ),
                 reason="requested" if intent == "request_human" else "not_understood",
                 profile={k: v for k, v in vars(profile).items() if v},
-                topics=answers.topics_asked(reversed(intents)),
+                topics=topics_of(tracker, intents),
             )
         except SQLAlchemyError:
             logger.exception("Could not record the handoff.")

@@ -5,6 +5,7 @@ Nothing here touches Rasa; everything is tested directly (tests/actions/test_ans
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Protocol, Tuple
 
@@ -250,6 +251,27 @@ def consecutive_fallbacks(user_intents: Iterable[str | None]) -> int:
             break
         count += 1
     return count
+
+
+COSTS_LABEL = "costs"
+
+
+def cost_patterns(terms_by_language: Dict[str, List[str]]) -> List[re.Pattern]:
+    """One pattern per language from data/gazetteer/costs.yml: whole words, or any word a term ending
+    in * begins; Chinese, written without spaces, anywhere."""
+    patterns = []
+    for language, terms in terms_by_language.items():
+        spaced = language != "zh"
+        alternatives = "|".join(
+            re.escape(term.lower().rstrip("*")) + ("" if term.endswith("*") or not spaced else r"(?!\w)")
+            for term in sorted(terms, key=len, reverse=True)
+        )
+        patterns.append(re.compile(rf"(?<!\w)(?:{alternatives})" if spaced else f"(?:{alternatives})"))
+    return patterns
+
+
+def mentions_costs(texts: Iterable[str], patterns: List[re.Pattern]) -> bool:
+    return any(p.search(text.lower()) for text in texts if text for p in patterns)
 
 
 def topics_asked(user_intents: Iterable[str | None]) -> List[str]:

@@ -181,6 +181,7 @@ IHP Navigator is running.
   REST       POST {stack.rasa_url}/webhooks/rest/webhook   {{"sender": "me", "message": "hola"}}
   widget     {env['PUBLIC_URL']}/demo  (embed: {env['PUBLIC_URL']}/widget.js, socket.io at {stack.rasa_url})
   actions    {stack.action_url}/webhook
+  console    {env['PUBLIC_URL']}/  (staff; `make admin EMAIL=… NAME=…` creates the first account)
   web app    {env['PUBLIC_URL']}  (printable plans: /plan/<token>)
   databases  tracker: {env['TRACKER_DB']}  app: {env['DATABASE_URL']}
 Press Ctrl-C to stop."""

@@ -10,8 +10,10 @@ from collections import Counter
 from typing import Any, Dict, Iterable, List, Mapping, Tuple
 
 # The barriers internationally educated health professionals name (the seed study 000_…), and the
-# topics people ask the assistant about that belong to each. Costs have no topic of their own yet.
+# topics people ask the assistant about that belong to each ("costs": they wrote about money, see
+# data/gazetteer/costs.yml).
 BARRIER_THEMES = {
+    "costs": ("costs",),
     "credential verification": ("credential evaluation", "ECFMG certification", "VisaScreen"),
     "English requirements": ("English tests",),
     "visas and immigration": ("visas", "J-1 visa", "H-1B visa", "green card"),

@@ -1,3 +1,5 @@
+import yaml
+
 from actions.answers import (
     Profile,
     RoadmapState,
@@ -5,8 +7,12 @@ from actions.answers import (
     after_reply,
     answer,
     consecutive_fallbacks,
+    cost_patterns,
+    mentions_costs,
     topics_asked,
 )
+from bot.config import load_settings
+from bot.languages import SUPPORTED_LANGUAGES
 
 
 class FakeKB:
@@ -221,3 +227,32 @@ def test_a_visa_question_naming_several_visas_or_none_gets_the_general_answer():
 
 def test_terms_do_not_change_other_topics():
     assert names(answer("ecfmg", Profile(), KB, terms=["o1"])) == ["utter_ecfmg"]
+
+
+ASKED_ABOUT_MONEY = {
+    "en": "how much does the NCLEX cost?", "es": "¿cuánto cuesta la evaluación de WES?",
+    "fr": "quels sont les frais pour l'ECFMG ?", "ar": "كم تكلفة امتحان USMLE؟", "fa": "هزینه امتحان چقدره؟",
+    "ru": "сколько стоит экзамен NCLEX?", "uk": "скільки коштує іспит?", "pt": "quanto custa o exame?",
+    "zh": "考NCLEX要多少钱？", "tl": "magkano ang bayad sa NCLEX?",
+}
+NOT_ABOUT_MONEY = ["I feel lost", "¿cuánto tiempo tarda?", "сколько лет учиться?", "mahal kita",
+                   "quanto tempo leva?"]
+
+
+def cost_patterns_of_the_data():
+    path = load_settings().gazetteer_dir / "costs.yml"
+    return cost_patterns(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def test_questions_about_money_are_recognised_in_every_language():
+    patterns = cost_patterns_of_the_data()
+    assert sorted(ASKED_ABOUT_MONEY) == sorted(SUPPORTED_LANGUAGES)
+    for language, text in ASKED_ABOUT_MONEY.items():
+        assert mentions_costs([text], patterns), language
+    assert mentions_costs(["а какая стоимость обучения?"], patterns)  # "стоимост*": any ending
+
+
+def test_time_questions_and_lookalike_words_are_not_about_money():
+    patterns = cost_patterns_of_the_data()
+    assert [t for t in NOT_ABOUT_MONEY if mentions_costs([t], patterns)] == []
+    assert mentions_costs(["", None], patterns) is False
