@@ -166,6 +166,12 @@ def start(
     return stack
 
 
+def _stop_once(_signum: int, _frame: object) -> None:
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     from scripts.train import model_path
 
@@ -186,6 +192,10 @@ IHP Navigator is running.
   databases  tracker: {env['TRACKER_DB']}  app: {env['DATABASE_URL']}
 Press Ctrl-C to stop."""
     )
+    # Ctrl-C, or SIGTERM from a service manager or `kill`: stop every server, and let no second signal
+    # cut the stopping short.
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, _stop_once)
     try:
         while all(p.poll() is None for p in stack.processes):
             time.sleep(1)

@@ -150,7 +150,11 @@ def register(app: Sanic, settings: Any, templates: Any) -> None:
                 except Exception:  # noqa: BLE001 - the watch must outlive a database or Rasa hiccup
                     logger.exception("Could not check resolved cases for new messages")
 
-        app.add_task(watch())
+        app.ctx.reopen_watch = asyncio.ensure_future(watch())
+
+    @app.before_server_stop
+    async def stop_watching(app: Sanic, _loop: Any) -> None:
+        app.ctx.reopen_watch.cancel()
 
     secure = settings.public_url.startswith("https://")
 
