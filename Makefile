@@ -60,8 +60,8 @@ admin: $(INSTALLED) ## Create a staff console administrator: make admin EMAIL=yo
 telegram-poll: $(INSTALLED) ## Deliver Telegram messages to a local `make run` (no public URL needed)
 	@$(PY) -m scripts.telegram_poll
 
-screenshots: train system-deps ## Pictures of the widget in English, Arabic and Chinese → docs/widget-*.png
-	@$(PY) -m scripts.widget_screenshots
+screenshots: train system-deps ## README pictures: the widget (en, ar, zh) and the staff console → docs/*.png
+	@$(PY) -m scripts.screenshots
 
 validate: $(INSTALLED) ## rasa data validate
 	@$(RASA) data validate --data data/nlu data/rules --domain domain.yml

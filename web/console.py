@@ -51,10 +51,15 @@ REASONS = {"requested": "asked for a person", "not_understood": "the bot did not
 REOPEN_WINDOW = dt.timedelta(days=30)
 FILTERS = ("status", "language", "channel", "state", "profession")
 ENGLISH = Locale("en")
+CHANNEL_NAMES = {"socketio": "web widget", "telegram": "Telegram", "twilio": "SMS", "rest": "REST API"}
 
 
 def english_language_name(code: str | None) -> str:
     return ENGLISH.languages.get(code or "", code or "unknown")
+
+
+def channel_name(channel: str | None) -> str:
+    return CHANNEL_NAMES.get(channel or "", channel or "unknown")
 
 
 def case_brief(handoff: Dict[str, Any], renderer: Any, roadmap: Dict[str, Any] | None) -> Dict[str, str]:
@@ -67,8 +72,8 @@ def case_brief(handoff: Dict[str, Any], renderer: Any, roadmap: Dict[str, Any] |
     milestones = (roadmap or {}).get("profile", {}).get("milestones") or profile.get("milestones") or []
     return {
         "language": english_language_name(handoff["language"]),
-        "channel": handoff["channel"] or "unknown",
-        "profession": label("profession", profile.get("profession")),
+        "channel": channel_name(handoff["channel"]),
+        "profession": (profile.get("profession") or "not given").replace("_", " "),
         "country of training": ENGLISH.territories.get(profile.get("country") or "", "not given"),
         "state": label("state", profile.get("us_state")) if profile.get("us_state") else profile.get("place")
         or "not given",
@@ -86,8 +91,10 @@ def conversation_lines(events: List[Dict[str, Any]], limit: int = RECENT_MESSAGE
         if event.get("event") == "user":
             intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
             topic = TOPIC_LABELS.get(INTENT_TOPICS.get(intent, ""), "")
-            lines.append({"who": "person", "text": event.get("text") or "", "topic": topic,
-                          "at": event.get("timestamp")})
+            text = event.get("text") or ""
+            if text.startswith("/") and intent:  # a button's payload, or the widget opening
+                text = f"(button: {intent.replace('_', ' ')})"
+            lines.append({"who": "person", "text": text, "topic": topic, "at": event.get("timestamp")})
         elif event.get("event") == "bot":
             staff = (event.get("metadata") or {}).get("sender") == "staff"
             lines.append({"who": "case manager" if staff else "bot", "text": event.get("text") or "",
@@ -249,7 +256,8 @@ def register(app: Sanic, settings: Any, templates: Any) -> None:
         }
         return {
             "handoffs": filtered(everything, args, dt.datetime.utcnow()), "args": args, "options": options,
-            "language_name": english_language_name, "query": urlencode({k: v for k, v in args.items() if v}),
+            "language_name": english_language_name, "channel_name": channel_name,
+            "query": urlencode({k: v for k, v in args.items() if v}),
         }
 
     @app.get("/")
@@ -410,7 +418,9 @@ def register(app: Sanic, settings: Any, templates: Any) -> None:
     def figures() -> Dict[str, Any]:
         store = app.ctx.store
         now = dt.datetime.utcnow()
-        return dashboard_figures(store.handoffs(), store.first_replies(), now, english_language_name)
+        return dashboard_figures(
+            store.handoffs(), store.first_replies(), now, english_language_name, channel_name
+        )
 
     @app.get("/dashboard")
     @staff_only()

@@ -39,7 +39,7 @@ def bars(counts: Mapping[str, int] | Iterable[Tuple[str, int]]) -> List[Dict[str
 
 def dashboard_figures(
     handoffs: List[Dict[str, Any]], first_replies: Mapping[str, dt.datetime], now: dt.datetime,
-    language_name=lambda code: code,
+    language_name=lambda code: code, channel_name=lambda channel: channel or "unknown",
 ) -> Dict[str, Any]:
     weeks = [week_of(now - dt.timedelta(weeks=n)) for n in range(WEEKS - 1, -1, -1)]
     per_week = Counter(week_of(h["created_at"]) for h in handoffs)
@@ -60,7 +60,7 @@ def dashboard_figures(
         "answered": len(waits),
         "per_week": bars((week, per_week.get(week, 0)) for week in weeks),
         "by_language": bars(Counter(language_name(h["language"]) for h in handoffs).most_common()),
-        "by_channel": bars(Counter(h["channel"] or "unknown" for h in handoffs).most_common()),
+        "by_channel": bars(Counter(channel_name(h["channel"]) for h in handoffs).most_common()),
         "by_topic": bars(topics.most_common()),
         "by_theme": bars(themes.most_common()),
         "waits": waits,

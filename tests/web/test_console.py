@@ -20,7 +20,7 @@ def test_the_brief_is_in_english_whatever_the_persons_language():
     assert brief["topics asked"] == "licensing pathway, English tests"
     assert brief["reason"] == "asked for a person"
     assert brief["roadmap"] == "none"
-    assert "nurse" in brief["profession"].lower()
+    assert brief["profession"] == "nurse" and brief["channel"] == "web widget"
 
 
 def test_a_brief_with_nothing_known_says_so():
@@ -44,6 +44,9 @@ def test_conversation_lines_keep_the_text_verbatim_and_label_the_topic_in_englis
     ]
     assert lines[0]["topic"] == "English tests" and lines[0]["at"].startswith("2026-")
     assert len(conversation_lines(events * 20, limit=5)) == 5
+    pressed = {"event": "user", "text": '/change_language{"requested_language":"es"}',
+               "timestamp": 1795000003, "parse_data": {"intent": {"name": "change_language"}}}
+    assert conversation_lines([pressed])[0]["text"] == "(button: change language)"
 
 
 def test_filters_narrow_the_inbox():
