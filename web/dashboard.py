@@ -37,6 +37,33 @@ def bars(counts: Mapping[str, int] | Iterable[Tuple[str, int]]) -> List[Dict[str
     return [{"label": label, "count": n, "share": n / largest} for label, n in items]
 
 
+PALETTE = ("#0b5cad", "#e8710a", "#1e8e3e", "#9334e6", "#d93025", "#12b5cb", "#f9ab00", "#5f6368",
+           "#e52592", "#795548")
+
+
+def weekly_breakdown(handoffs: List[Dict[str, Any]], weeks: List[str], key) -> Dict[str, Any]:
+    """Per week, how many handoffs of each kind (`key(handoff)` gives the kinds): a stacked chart's rows."""
+    totals = Counter(kind for h in handoffs if week_of(h["created_at"]) in weeks for kind in key(h))
+    series = [kind for kind, _ in totals.most_common(len(PALETTE))]
+    counts = {week: Counter() for week in weeks}
+    for h in handoffs:
+        week = week_of(h["created_at"])
+        if week in counts:
+            counts[week].update(kind for kind in key(h) if kind in series)
+    largest = max((sum(c.values()) for c in counts.values()), default=0) or 1
+    rows = []
+    for week in weeks:
+        offset, segments = 0.0, []
+        for index, kind in enumerate(series):
+            share = counts[week][kind] / largest
+            if share:
+                segments.append({"kind": kind, "count": counts[week][kind], "offset": offset, "share": share,
+                                 "color": PALETTE[index]})
+            offset += share
+        rows.append({"label": week, "count": sum(counts[week].values()), "segments": segments})
+    return {"series": [{"kind": k, "color": PALETTE[i]} for i, k in enumerate(series)], "rows": rows}
+
+
 def dashboard_figures(
     handoffs: List[Dict[str, Any]], first_replies: Mapping[str, dt.datetime], now: dt.datetime,
     language_name=lambda code: code, channel_name=lambda channel: channel or "unknown",
@@ -59,6 +86,9 @@ def dashboard_figures(
         "median_minutes_to_first_reply": round(median_wait) if median_wait is not None else None,
         "answered": len(waits),
         "per_week": bars((week, per_week.get(week, 0)) for week in weeks),
+        "weekly_by_language": weekly_breakdown(handoffs, weeks, lambda h: [language_name(h["language"])]),
+        "weekly_by_channel": weekly_breakdown(handoffs, weeks, lambda h: [channel_name(h["channel"])]),
+        "weekly_by_topic": weekly_breakdown(handoffs, weeks, lambda h: h["topics"]),
         "by_language": bars(Counter(language_name(h["language"]) for h in handoffs).most_common()),
         "by_channel": bars(Counter(channel_name(h["channel"]) for h in handoffs).most_common()),
         "by_topic": bars(topics.most_common()),

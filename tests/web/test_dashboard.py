@@ -49,3 +49,15 @@ def test_the_csv_has_one_row_per_handoff_and_no_conversation_ids():
     assert rows[0]["minutes_to_first_reply"] == "30" and rows[2]["minutes_to_first_reply"] == ""
     assert rows[0]["topics"] == "English tests; visas" and rows[0]["state"] == "TX"
     assert "conversation_id" not in rows[0]
+
+
+def test_weekly_breakdowns_stack_each_weeks_handoffs_by_kind():
+    figures = dashboard_figures(HANDOFFS, REPLIES, NOW)
+    by_language = figures["weekly_by_language"]
+    assert [s["kind"] for s in by_language["series"]] == ["es", "ar"]
+    this_week, last_week = by_language["rows"][-1], by_language["rows"][-2]
+    assert [(s["kind"], s["count"]) for s in this_week["segments"]] == [("es", 1)]
+    assert [(s["kind"], s["count"]) for s in last_week["segments"]] == [("ar", 1)]
+    assert this_week["segments"][0]["offset"] == 0.0
+    topics = figures["weekly_by_topic"]["rows"][-1]
+    assert {s["kind"] for s in topics["segments"]} == {"English tests", "visas"} and topics["count"] == 2
