@@ -282,29 +282,44 @@ def register(app: Sanic, settings: Any, templates: Any) -> None:
             return {"lines": [], "unavailable": str(error)}
         return {"lines": conversation_lines(events), "unavailable": None}
 
+    def with_case(handler: Callable) -> Callable:
+        """Passes the case named in the path to the handler; 404 when there is none."""
+        @functools.wraps(handler)
+        async def wrapped(request: Request, reference: str):
+            handoff = app.ctx.store.handoff(reference)
+            if handoff is None:
+                return page(request, "error", 404, message="There is no case with this reference.")
+            return await handler(request, handoff)
+        return wrapped
+
+    def record(request: Request, handoff: Dict[str, Any], kind: str, text: str = "",
+               status: str | None = None, holder: Any = None) -> None:
+        """What a staff member did to a case: in its activity (with the new status) and the audit log."""
+        user = request.ctx.session.user
+        holder = holder or user
+        reference = handoff["reference"]
+        app.ctx.store.record_handoff_activity(reference, kind, holder.id, holder.name, text, status)
+        app.ctx.accounts.audit(user, kind, reference, holder.name if holder is not user else "")
+        if status:
+            handoff["status"] = status
+
     @app.get("/cases/<reference:str>/conversation")
     @staff_only()
-    async def case_conversation(request: Request, reference: str):
-        handoff = app.ctx.store.handoff(reference)
-        if handoff is None:
-            return page(request, "error", 404, message="There is no case with this reference.")
+    @with_case
+    async def case_conversation(request: Request, handoff: Dict[str, Any]):
         return page(request, "_conversation", **await conversation_of(handoff))
 
     @app.get("/cases/<reference:str>")
     @staff_only()
-    async def case(request: Request, reference: str):
-        handoff = app.ctx.store.handoff(reference)
-        if handoff is None:
-            return page(request, "error", 404, message="There is no case with this reference.")
-        user = request.ctx.session.user
+    @with_case
+    async def case(request: Request, handoff: Dict[str, Any]):
         if handoff["status"] == "requested":
-            app.ctx.store.record_handoff_activity(reference, "opened", user.id, user.name, status="open")
-            handoff["status"] = "open"
-        app.ctx.accounts.audit(user, "view_case", reference)
+            record(request, handoff, "opened", status="open")
+        app.ctx.accounts.audit(request.ctx.session.user, "view_case", handoff["reference"])
         brief = case_brief(handoff, app.ctx.renderer, app.ctx.store.roadmap_for(handoff["conversation_id"]))
         return page(request, "case", handoff=handoff, brief=brief, **await conversation_of(handoff),
-                    colleagues=app.ctx.accounts.users(),
-                    activity=app.ctx.store.handoff_activity(reference), notice=request.args.get("notice"))
+                    colleagues=app.ctx.accounts.users(), activity=app.ctx.store.handoff_activity(
+                        handoff["reference"]), notice=request.args.get("notice"))
 
     async def tell_person(handoff: Dict[str, Any], events: List[Dict[str, Any]]) -> str | None:
         """Sends events to the person's conversation; the problem in words if Rasa refused."""
@@ -326,24 +341,16 @@ def register(app: Sanic, settings: Any, templates: Any) -> None:
         text = app.ctx.renderer.text(handoff["language"] or settings.default_language, message_id)
         return to_person(handoff, text, from_staff=False)
 
-    def back(reference: str, notice: str | None = None):
+    def back(handoff: Dict[str, Any], notice: str | None = None):
         query = f"?{urlencode({'notice': notice})}" if notice else ""
-        return response.redirect(f"/cases/{reference}{query}")
+        return response.redirect(f"/cases/{handoff['reference']}{query}")
 
-    def case_or_404(request: Request, reference: str):
-        handoff = app.ctx.store.handoff(reference)
-        return handoff, (None if handoff else page(request, "error", 404, message="There is no such case."))
-
-    async def hand_to(handoff: Dict[str, Any], holder: Any, by: Any) -> str | None:
+    async def hand_to(request: Request, handoff: Dict[str, Any], holder: Any) -> str | None:
         """Gives the case to `holder` (claimed); the bot goes quiet and the person is told, once."""
         already = handoff["status"] == "claimed"
-        own = holder.id == by.id
-        reference = handoff["reference"]
-        note = "" if own else f"assigned by {by.name}"
-        app.ctx.store.record_handoff_activity(
-            reference, "claimed", holder.id, holder.name, note, status="claimed"
-        )
-        app.ctx.accounts.audit(by, "claim" if own else "assign", reference, holder.name)
+        user = request.ctx.session.user
+        note = "" if holder.id == user.id else f"assigned by {user.name}"
+        record(request, handoff, "claimed", note, status="claimed", holder=holder)
         if already:
             return None
         problem = await tell_person(handoff, [{"event": "pause"}, notice_to_person(handoff, CLAIMED_MESSAGE)])
@@ -351,68 +358,51 @@ def register(app: Sanic, settings: Any, templates: Any) -> None:
 
     @app.post("/cases/<reference:str>/claim")
     @staff_only()
-    async def claim(request: Request, reference: str):
-        handoff, missing = case_or_404(request, reference)
-        if missing:
-            return missing
+    @with_case
+    async def claim(request: Request, handoff: Dict[str, Any]):
         if handoff["status"] == "claimed":
-            return back(reference, f"Already claimed by {handoff['claimed_by']}.")
-        user = request.ctx.session.user
-        return back(reference, await hand_to(handoff, user, user))
+            return back(handoff, f"Already claimed by {handoff['claimed_by']}.")
+        return back(handoff, await hand_to(request, handoff, request.ctx.session.user))
 
     @app.post("/cases/<reference:str>/assign")
     @staff_only()
-    async def assign(request: Request, reference: str):
-        handoff, missing = case_or_404(request, reference)
-        if missing:
-            return missing
+    @with_case
+    async def assign(request: Request, handoff: Dict[str, Any]):
         chosen = request.form.get("staff_id", "")
         holder = app.ctx.accounts.user(int(chosen)) if chosen.isdigit() else None
         if holder is None:
-            return back(reference, "Choose a colleague to assign the case to.")
-        problem = await hand_to(handoff, holder, request.ctx.session.user)
-        return back(reference, problem or f"Assigned to {holder.name}.")
+            return back(handoff, "Choose a colleague to assign the case to.")
+        problem = await hand_to(request, handoff, holder)
+        return back(handoff, problem or f"Assigned to {holder.name}.")
 
     @app.post("/cases/<reference:str>/reply")
     @staff_only()
-    async def reply(request: Request, reference: str):
-        handoff, missing = case_or_404(request, reference)
-        if missing:
-            return missing
+    @with_case
+    async def reply(request: Request, handoff: Dict[str, Any]):
         text = (request.form.get("text") or "").strip()[:MAX_REPLY_LENGTH]
         if not text:
-            return back(reference, "The reply was empty.")
-        user = request.ctx.session.user
-        app.ctx.store.record_handoff_activity(reference, "reply", user.id, user.name, text)
-        app.ctx.accounts.audit(user, "reply", reference)
+            return back(handoff, "The reply was empty.")
+        record(request, handoff, "reply", text)
         problem = await tell_person(handoff, [to_person(handoff, text)])
-        return back(reference, f"Saved, but not delivered: {problem}" if problem else "Reply sent.")
+        return back(handoff, f"Saved, but not delivered: {problem}" if problem else "Reply sent.")
 
     @app.post("/cases/<reference:str>/note")
     @staff_only()
-    async def note(request: Request, reference: str):
-        handoff, missing = case_or_404(request, reference)
-        if missing:
-            return missing
+    @with_case
+    async def note(request: Request, handoff: Dict[str, Any]):
         text = (request.form.get("text") or "").strip()[:MAX_REPLY_LENGTH]
         if text:
-            user = request.ctx.session.user
-            app.ctx.store.record_handoff_activity(reference, "note", user.id, user.name, text)
-            app.ctx.accounts.audit(user, "note", reference)
-        return back(reference)
+            record(request, handoff, "note", text)
+        return back(handoff)
 
     @app.post("/cases/<reference:str>/resolve")
     @staff_only()
-    async def resolve(request: Request, reference: str):
-        handoff, missing = case_or_404(request, reference)
-        if missing:
-            return missing
-        user = request.ctx.session.user
-        app.ctx.store.record_handoff_activity(reference, "resolved", user.id, user.name, status="resolved")
-        app.ctx.accounts.audit(user, "resolve", reference)
+    @with_case
+    async def resolve(request: Request, handoff: Dict[str, Any]):
+        record(request, handoff, "resolved", status="resolved")
         resumed = [{"event": "resume"}, notice_to_person(handoff, RESOLVED_MESSAGE)]
         problem = await tell_person(handoff, resumed)
-        return back(reference, problem and f"Resolved, but the conversation was not reached: {problem}")
+        return back(handoff, problem and f"Resolved, but the conversation was not reached: {problem}")
 
     # Dashboard ---------------------------------------------------------------------------------
     def figures() -> Dict[str, Any]:
