@@ -241,8 +241,11 @@ class TwilioSmsInput(InputChannel):
             from twilio.http.async_http_client import AsyncTwilioHttpClient
             from twilio.rest import Client
 
+            # The SDK logs every request's URL, query and headers at INFO: warnings and errors only.
+            sdk_logger = logging.getLogger("twilio.async_http_client")
+            sdk_logger.setLevel(logging.WARNING)
             self._client = Client(self.settings.twilio_account_sid, self.settings.twilio_auth_token,
-                                  http_client=AsyncTwilioHttpClient())
+                                  http_client=AsyncTwilioHttpClient(logger=sdk_logger))
             if self.settings.twilio_api_url:
                 self._client.api.base_url = self.settings.twilio_api_url
             self._state = SenderState(self.settings.database_url)
