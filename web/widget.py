@@ -23,6 +23,7 @@ BRAND = "IHP Navigator"  # a name, the same in every language
 TEXTS = {
     "open": msgid("widget.open"),
     "close": msgid("widget.close"),
+    "restart": msgid("widget.restart"),
     "subtitle": msgid("widget.subtitle"),
     "language": msgid("widget.language"),
     "messages": msgid("widget.messages"),

@@ -160,3 +160,20 @@ def test_it_fits_a_360_pixel_phone_screen(assistant, browser):
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert page.locator(".send").inner_text() == "Отправить"
     context.close()
+
+
+def test_starting_over_leaves_nothing_of_the_old_conversation_on_the_screen(page):
+    open_widget(page)
+    ask(page, question("es"))
+    old_session = page.evaluate("() => Object.entries(localStorage).find(([k]) => k.endsWith(':session'))[1]")
+    restart = page.locator("button.restart")
+    assert restart.get_attribute("aria-label") == Catalogs.load(load_settings().locales_dir).get(
+        "es", "widget.restart")  # labelled in the conversation's language
+    restart.click()
+    page.locator(".message.bot").first.wait_for(timeout=TIMEOUT_MS)  # a fresh greeting
+    assert page.locator(".message.user").count() == 0
+    new_session = page.evaluate("() => Object.entries(localStorage).find(([k]) => k.endsWith(':session'))[1]")
+    assert new_session and new_session != old_session
+    page.reload()  # and a reload brings back the new conversation, not the old one
+    page.locator(".message.bot").first.wait_for(timeout=TIMEOUT_MS)
+    assert page.locator(".message.user").count() == 0

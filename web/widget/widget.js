@@ -54,8 +54,11 @@ function ihpNavigatorWidget(io, ASSETS, script) {
   });
   var close = el("button", { type: "button", class: "close" });
   close.innerHTML = '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M6 6l12 12M18 6L6 18" stroke="currentColor" stroke-width="2"/></svg>';
+  // On a shared computer (a library, a clinic) the next person must not see this conversation.
+  var restart = el("button", { type: "button", class: "restart" });
+  restart.innerHTML = '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M4 12a8 8 0 1 0 2.3-5.6M4 4v5h5" fill="none" stroke="currentColor" stroke-width="2"/></svg>';
   var header = el("header", { class: "header" }, [
-    el("div", { class: "heading" }, [title, subtitle]), languageLabel, languageMenu, close,
+    el("div", { class: "heading" }, [title, subtitle]), languageLabel, languageMenu, restart, close,
   ]);
   var log = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions", tabindex: "0" });
   var typing = el("div", { class: "typing", role: "status", hidden: "" }, [
@@ -90,6 +93,8 @@ function ihpNavigatorWidget(io, ASSETS, script) {
     launcher.setAttribute("aria-label", t("open"));
     launcher.setAttribute("title", t("open"));
     close.setAttribute("aria-label", t("close"));
+    restart.setAttribute("aria-label", t("restart"));
+    restart.setAttribute("title", t("restart"));
     subtitle.textContent = t("subtitle");
     languageLabel.textContent = t("language");
     log.setAttribute("aria-label", t("messages"));
@@ -197,6 +202,20 @@ function ihpNavigatorWidget(io, ASSETS, script) {
     });
   }
 
+  function startOver() {
+    if (state.socket) state.socket.disconnect(); // leaves the old conversation's room too
+    state.socket = null;
+    state.ready = false;
+    state.sessionId = null;
+    state.queue = [];
+    write("session", "");
+    log.textContent = "";
+    replies.textContent = "";
+    typing.hidden = true;
+    connect(); // a new session, greeted
+    input.focus();
+  }
+
   function emit(text) {
     state.socket.emit("user_uttered", { message: text, session_id: state.sessionId, metadata: { language: state.language } });
   }
@@ -225,6 +244,7 @@ function ihpNavigatorWidget(io, ASSETS, script) {
 
   launcher.addEventListener("click", function () { setOpen(!state.open); });
   close.addEventListener("click", function () { setOpen(false); launcher.focus(); });
+  restart.addEventListener("click", startOver);
   panel.addEventListener("keydown", function (event) {
     if (event.key === "Escape") { setOpen(false); launcher.focus(); }
   });
