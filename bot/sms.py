@@ -156,14 +156,18 @@ class SenderState:
                                                                                          "opted_out": False}
 
     def _set(self, phone: str, **values: Any) -> None:
-        current = {**self._get(phone), **values}
-        row = {"phone": phone, "menu": json.dumps(current["menu"]), "opted_out": current["opted_out"]}
+        """Writes only the given columns: a STOP and a new menu arriving together both stay."""
+        columns = {k: json.dumps(v) if k == "menu" else v for k, v in values.items()}
+        update = self.table.update().where(self.table.c.phone == phone).values(**columns)
         with self.engine.begin() as connection:
-            updated = connection.execute(
-                self.table.update().where(self.table.c.phone == phone).values(**row)
-            ).rowcount
-            if not updated:
-                connection.execute(self.table.insert().values(**row))
+            if connection.execute(update).rowcount:
+                return
+            try:
+                with connection.begin_nested():
+                    connection.execute(self.table.insert().values(
+                        **{"phone": phone, "menu": "[]", "opted_out": False, **columns}))
+            except sa.exc.IntegrityError:  # the same number's first row, written a moment ago
+                connection.execute(update)
 
     def menu(self, phone: str) -> List[str]:
         return self._get(phone)["menu"]

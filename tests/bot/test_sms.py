@@ -89,6 +89,15 @@ def test_sender_state_keeps_the_menu_and_the_opt_out(tmp_path):
     assert again.menu("+15550002") == []
 
 
+def test_writing_one_of_the_two_never_undoes_the_other(tmp_path):
+    first, second = (SenderState(f"sqlite:///{tmp_path / 'app.db'}") for _ in range(2))
+    first.set_opted_out("+15550003", True)  # the number's first row
+    second.set_menu("+15550003", ["/x"])  # another process, the other column
+    assert first.opted_out("+15550003") and first.menu("+15550003") == ["/x"]
+    first.set_opted_out("+15550003", False)
+    assert second.menu("+15550003") == ["/x"] and not second.opted_out("+15550003")
+
+
 def test_options_stay_whole_when_a_message_is_split_between_lines():
     menu = numbered_options(["Pasos para la licencia", "Programas"], "Responde con el número.")
     parts = split_sms("x " * 200 + "\n\n" + menu, segments=2, max_messages=10)
