@@ -166,32 +166,31 @@ class Store:
             )
         return reference
 
-    def handoffs_for(self, conversation_id: str) -> List[Dict[str, Any]]:
+    def _handoffs(self, *conditions: Any) -> List[Dict[str, Any]]:
+        """Handoffs matching `conditions`, newest first, decoded, with who holds each claimed one."""
         with self.engine.connect() as conn:
             rows = conn.execute(
-                sa.select(handoffs).where(handoffs.c.conversation_id == conversation_id)
-            ).mappings()
-            return [
-                {**row, "profile": json.loads(row["profile"]), "topics": json.loads(row["topics"])}
-                for row in rows
-            ]
-
-    def handoffs(self) -> List[Dict[str, Any]]:
-        """Every handoff, newest first, with who holds it."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(handoffs).order_by(handoffs.c.id.desc())).mappings().all()
-            holders = dict(conn.execute(
-                sa.select(handoff_activity.c.reference, handoff_activity.c.staff_name)
-                .where(handoff_activity.c.kind == "claimed").order_by(handoff_activity.c.id)
-            ).all())
+                sa.select(handoffs).where(*conditions).order_by(handoffs.c.id.desc())
+            ).mappings().all()
+            claims = sa.select(handoff_activity.c.reference, handoff_activity.c.staff_name).where(
+                handoff_activity.c.kind == "claimed",
+                handoff_activity.c.reference.in_([r["reference"] for r in rows if r["status"] == "claimed"]),
+            )
+            holders = dict(conn.execute(claims.order_by(handoff_activity.c.id)).all())  # the last claim wins
         return [
             {**row, "profile": json.loads(row["profile"]), "topics": json.loads(row["topics"]),
-             "claimed_by": holders.get(row["reference"]) if row["status"] == "claimed" else None}
+             "claimed_by": holders.get(row["reference"])}
             for row in rows
         ]
 
+    def handoffs(self) -> List[Dict[str, Any]]:
+        return self._handoffs()
+
+    def handoffs_for(self, conversation_id: str) -> List[Dict[str, Any]]:
+        return self._handoffs(handoffs.c.conversation_id == conversation_id)
+
     def handoff(self, reference: str) -> Dict[str, Any] | None:
-        return next((h for h in self.handoffs() if h["reference"] == reference), None)
+        return next(iter(self._handoffs(handoffs.c.reference == reference)), None)
 
     def handoff_activity(self, reference: str) -> List[Dict[str, Any]]:
         with self.engine.connect() as conn:
