@@ -78,7 +78,7 @@ def environment(overrides: Dict[str, str] | None = None) -> Dict[str, str]:
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")  # no calls home from a closed network
     # Rasa's HTTP API, for the staff console only: a fresh random token unless one is given.
-    env.setdefault("RASA_API_TOKEN", secrets.token_urlsafe(24))
+    env.setdefault("RASA_API_TOKEN", secrets.token_hex(24))
     env.setdefault("PYTHONPATH", str(PROJECT_ROOT))
     return env
 
@@ -155,7 +155,8 @@ def start(
                 sys.executable, "-m", "bot.server", "run", "--model", str(model),
                 "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
                 "--interface", "127.0.0.1", "--port", str(stack.rasa_port),
-                "--enable-api", "--auth-token", env["RASA_API_TOKEN"], *rasa_args,
+                # One argument: a token starting with "-" would read as an option.
+                "--enable-api", f"--auth-token={env['RASA_API_TOKEN']}", *rasa_args,
             ],
         )
         # Rasa loads the model before it listens, so an answer from "/" means ready.
