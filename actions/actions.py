@@ -11,7 +11,7 @@ from typing import Any, Dict, List
 
 import yaml
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
@@ -237,6 +237,41 @@ class ActionDefaultFallback(Action):
         misses = answers.consecutive_fallbacks(user_intents_newest_first(tracker))
         if misses >= 2:
             dispatcher.utter_message(response="utter_offer_handoff")
-            return [SlotSet("handoff_offered", True)]
+            return [SlotSet("handoff_offered", True), SlotSet("erase_requested", False)]
         dispatcher.utter_message(response="utter_default")
         return []
+
+
+class ActionEraseData(Action):
+    """"Delete my data": asks to confirm, then erases the person's handoffs, case history and plan here,
+    and ends with `Restarted`, on which the tracker store deletes the conversation itself
+    (bot.tracker_store)."""
+
+    def name(self) -> str:
+        return "action_erase_data"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[str, Any]]:
+        intent = tracker.latest_message.get("intent", {}).get("name")
+        answering = tracker.get_slot("erase_requested") and answers.just_asked(tracker.events, self.name())
+        if intent not in answers.REPLY_INTENTS and not answering:
+            dispatcher.utter_message(response="utter_confirm_erase")
+            return [SlotSet("erase_requested", True), SlotSet("handoff_offered", False)]
+        if not answering:
+            # A "yes" to something asked since: the confirmation is stale, answer it as usual.
+            return [SlotSet("erase_requested", False)] + answer_topic(dispatcher, tracker)
+        # The turn ends here whatever happens (no rule needs to predict after a restart).
+        events: List[Dict[str, Any]] = [SlotSet("erase_requested", False), FollowupAction("action_listen")]
+        if intent not in ("affirm", "delete_my_data"):  # "yes, delete it" may read as either
+            dispatcher.utter_message(response="utter_erase_cancelled")
+            return events
+        try:
+            erased = store().erase_conversation(tracker.sender_id)
+        except SQLAlchemyError:
+            logger.exception("Could not erase a conversation's data.")
+            dispatcher.utter_message(response="utter_erase_failed")
+            return events
+        logger.info("Erased a conversation at the person's request: %s.", erased)
+        dispatcher.utter_message(response="utter_data_erased")
+        return events + [Restarted()]

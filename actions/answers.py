@@ -243,6 +243,20 @@ def after_reply(
     return Reply().say("utter_acknowledge")
 
 
+def just_asked(events: Iterable[Dict[str, Any]], action_name: str) -> bool:
+    """Whether `action_name` was the last action before the latest user message: the message answers
+    its question, not one asked since."""
+    seen_latest_message = False
+    for event in reversed(list(events)):
+        if event.get("event") == "user":
+            if seen_latest_message:
+                return False
+            seen_latest_message = True
+        elif seen_latest_message and event.get("event") == "action" and event.get("name") != "action_listen":
+            return event.get("name") == action_name
+    return False
+
+
 def consecutive_fallbacks(user_intents: Iterable[str | None]) -> int:
     """How many of the latest user messages in a row were not understood (newest first)."""
     count = 0

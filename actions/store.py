@@ -265,3 +265,40 @@ class Store:
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(roadmaps).where(roadmaps.c.token == token)).mappings().first()
         return {**row, "profile": json.loads(row["profile"])} if row else None
+
+    # Erasure and retention (docs/privacy.md) ------------------------------------------------------
+    def erase_conversation(self, conversation_id: str) -> Dict[str, int]:
+        """"Delete my data": the person's handoffs with their case history, and their plan."""
+        with self.engine.begin() as conn:
+            references = conn.execute(
+                sa.select(handoffs.c.reference).where(handoffs.c.conversation_id == conversation_id)
+            ).scalars().all()
+            return self._erase(conn, references, roadmaps.c.conversation_id == conversation_id)
+
+    def erase_inactive_since(self, cutoff: dt.datetime) -> Dict[str, int]:
+        """Retention: handoffs with nothing recorded since `cutoff`, and plans not updated since."""
+        latest = sa.func.max(handoff_activity.c.at)
+        with self.engine.begin() as conn:
+            active = sa.select(handoff_activity.c.reference).group_by(handoff_activity.c.reference).having(
+                latest >= cutoff
+            )
+            references = conn.execute(
+                sa.select(handoffs.c.reference).where(
+                    handoffs.c.created_at < cutoff, handoffs.c.reference.not_in(active)
+                )
+            ).scalars().all()
+            return self._erase(conn, references, roadmaps.c.updated_at < cutoff)
+
+    @staticmethod
+    def _erase(conn: Any, references: List[str], plans: Any) -> Dict[str, int]:
+        erased = {"handoffs": 0, "handoff_activity": 0}
+        for start in range(0, len(references), 500):  # SQLite's limit on bound parameters
+            batch = references[start:start + 500]
+            erased["handoff_activity"] += conn.execute(
+                handoff_activity.delete().where(handoff_activity.c.reference.in_(batch))
+            ).rowcount
+            erased["handoffs"] += conn.execute(
+                handoffs.delete().where(handoffs.c.reference.in_(batch))
+            ).rowcount
+        erased["roadmaps"] = conn.execute(roadmaps.delete().where(plans)).rowcount
+        return erased

@@ -21,9 +21,12 @@ class Settings:
     public_url: str
     # Where browsers reach the Rasa server (the widget's socket.io), for the demo page.
     rasa_public_url: str = "http://localhost:5005"
-    # Where the web app reaches Rasa's HTTP API (the staff console), and the API's token.
+    # Where the web app reaches Rasa's HTTP API (the staff console), and the secret its tokens are
+    # signed with (JSON Web Tokens, HS256).
     rasa_url: str = "http://127.0.0.1:5005"
-    rasa_api_token: str | None = None
+    rasa_jwt_secret: str | None = None
+    # The shared secret Rasa sends the action server (Authorization: Bearer …); required when set.
+    action_server_token: str | None = None
     # Telegram channel: off unless both are set.
     telegram_bot_token: str | None = None
     telegram_secret_token: str | None = None
@@ -47,6 +50,16 @@ class Settings:
     handoff_email_to: str | None = None
     handoff_webhook_url: str | None = None
     handoff_webhook_secret: str | None = None
+    # Rasa's tracker store (conversations), as endpoints.yml configures it, for the retention command.
+    tracker_db_dialect: str = "sqlite"
+    tracker_db: str = str(PROJECT_ROOT / "var" / "tracker.db")
+    # Conversations, handoffs and plans with no activity for this many days are deleted
+    # (`make retention`, scheduled daily in production; docs/privacy.md).
+    retention_days: int = 365
+    # Per sender (bot.limits): longer messages are cut; over the rate the person is asked to slow down.
+    max_message_chars: int = 4000
+    rate_limit_messages: int = 30
+    rate_limit_seconds: float = 60.0
 
 
 def load_settings() -> Settings:
@@ -68,7 +81,8 @@ def load_settings() -> Settings:
         public_url=(os.environ.get("PUBLIC_URL") or f"http://localhost:{web_port}").rstrip("/"),
         rasa_public_url=(os.environ.get("RASA_PUBLIC_URL") or f"http://localhost:{rasa_port}").rstrip("/"),
         rasa_url=(os.environ.get("RASA_URL") or f"http://127.0.0.1:{rasa_port}").rstrip("/"),
-        rasa_api_token=os.environ.get("RASA_API_TOKEN") or None,
+        rasa_jwt_secret=os.environ.get("RASA_JWT_SECRET") or None,
+        action_server_token=os.environ.get("ACTION_SERVER_TOKEN") or None,
         telegram_bot_token=os.environ.get("TELEGRAM_BOT_TOKEN") or None,
         telegram_secret_token=os.environ.get("TELEGRAM_SECRET_TOKEN") or None,
         telegram_api_url=os.environ.get("TELEGRAM_API_URL") or "https://api.telegram.org/bot",
@@ -87,4 +101,10 @@ def load_settings() -> Settings:
         handoff_email_to=os.environ.get("HANDOFF_EMAIL_TO") or None,
         handoff_webhook_url=os.environ.get("HANDOFF_WEBHOOK_URL") or None,
         handoff_webhook_secret=os.environ.get("HANDOFF_WEBHOOK_SECRET") or None,
+        tracker_db_dialect=os.environ.get("TRACKER_DB_DIALECT") or "sqlite",
+        tracker_db=os.environ.get("TRACKER_DB") or str(PROJECT_ROOT / "var" / "tracker.db"),
+        retention_days=int(os.environ.get("RETENTION_DAYS") or 365),
+        max_message_chars=int(os.environ.get("MAX_MESSAGE_CHARS") or 4000),
+        rate_limit_messages=int(os.environ.get("RATE_LIMIT_MESSAGES") or 30),
+        rate_limit_seconds=float(os.environ.get("RATE_LIMIT_SECONDS") or 60),
     )

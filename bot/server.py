@@ -7,7 +7,16 @@ when this module is merely imported.
 from __future__ import annotations
 
 import functools
-from typing import Any, Dict
+import logging
+import os
+from typing import Any, Dict, List
+
+logger = logging.getLogger(__name__)
+REQUEST_MAX_BYTES = 1_000_000
+
+# Rasa's HTTP API accepts only JSON Web Tokens signed with this secret (HS256). Read from the
+# environment inside the process: a secret on the command line would show in every process list.
+JWT_SECRET_VARIABLE = "RASA_JWT_SECRET"
 
 
 @functools.lru_cache(maxsize=1)
@@ -49,10 +58,63 @@ def apply_fixes() -> None:
     RemoteAction._validate_action_result = validate_action_response
 
 
+def apply_limits(settings: Any) -> None:
+    """Per-sender limits (bot.limits) on `Agent.handle_message`, where every channel's messages enter,
+    and a 1 MB cap on request bodies (Sanic's default is 100 MB)."""
+    from rasa.core.agent import Agent
+
+    from bot.catalog import Catalogs
+    from bot.languages import conversation_language, hint_in
+    from bot.limits import SLOW_DOWN_MESSAGE, SenderRateLimiter, shorten
+
+    os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(REQUEST_MAX_BYTES))
+    limiter = SenderRateLimiter(settings.rate_limit_messages, settings.rate_limit_seconds)
+    handle_message = Agent.handle_message
+
+    @functools.wraps(handle_message)
+    async def handle_within_limits(agent: Any, message: Any) -> Any:
+        message.text = shorten(message.text, settings.max_message_chars)
+        if limiter.allow(message.sender_id):
+            return await handle_message(agent, message)
+        logger.warning("A sender went over the rate limit; they were asked to slow down.")
+        tracker = await agent.tracker_store.retrieve(message.sender_id)
+        language = conversation_language(
+            tracker.get_slot("language") if tracker else None, hint_in(message.metadata),
+            settings.default_language,
+        )
+        text = Catalogs.load(settings.locales_dir).get(language, SLOW_DOWN_MESSAGE)
+        await message.output_channel.send_text_message(message.sender_id, text)
+        return None
+
+    Agent.handle_message = handle_within_limits
+
+
+def with_jwt_secret(argv: List[str], environ: Dict[str, str]) -> List[str]:
+    """`rasa run` arguments with the JWT secret from the environment; `--enable-api` without one, or
+    with Rasa's query-string token, is refused: the API changes conversations."""
+    if len(argv) < 2 or argv[1] != "run" or "--enable-api" not in argv:
+        return argv
+    if any(arg.startswith(("--auth-token", "-t")) for arg in argv[2:]):
+        raise SystemExit("error: the HTTP API takes JSON Web Tokens only; drop --auth-token")
+    secret = environ.get(JWT_SECRET_VARIABLE)
+    if not secret:
+        raise SystemExit(f"error: --enable-api needs {JWT_SECRET_VARIABLE} in the environment")
+    return [*argv, "--jwt-method=HS256", f"--jwt-secret={secret}"]  # "=": a secret may start with "-"
+
+
 def main() -> None:
+    import sys
+
     from rasa.__main__ import main as rasa_main
 
+    from bot import redaction
+    from bot.config import load_settings
+
+    redaction.install()
     apply_fixes()
+    apply_limits(load_settings())
+    # Changing sys.argv here leaves the process's visible command line as it was started.
+    sys.argv = with_jwt_secret(sys.argv, dict(os.environ))
     rasa_main()
 
 

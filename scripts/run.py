@@ -77,8 +77,10 @@ def environment(overrides: Dict[str, str] | None = None) -> Dict[str, str]:
     env.setdefault("DATABASE_URL", f"sqlite:///{var / 'app.db'}")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")  # no calls home from a closed network
-    # Rasa's HTTP API, for the staff console only: a fresh random token unless one is given.
-    env.setdefault("RASA_API_TOKEN", secrets.token_hex(24))
+    # Secrets between the servers, fresh and random unless given: the JSON Web Token secret of Rasa's
+    # HTTP API (the staff console's calls) and the token Rasa sends the action server.
+    env.setdefault("RASA_JWT_SECRET", secrets.token_hex(32))
+    env.setdefault("ACTION_SERVER_TOKEN", secrets.token_hex(32))
     env.setdefault("PYTHONPATH", str(PROJECT_ROOT))
     return env
 
@@ -126,7 +128,6 @@ def start(
     timeout: float = 240,
 ) -> Stack:
     """Starts the action server, the web app and Rasa, waits until all answer, returns the stack."""
-    rasa = str(Path(sys.executable).parent / "rasa")
     stack = Stack(
         rasa_port=int(env.get("RASA_PORT", "5005")),
         action_port=int(env["ACTION_SERVER_PORT"]),
@@ -144,7 +145,7 @@ def start(
     try:
         actions = launch(
             "actions",
-            [rasa, "run", "actions", "--actions", "actions.actions", "--port", str(stack.action_port)],
+            [sys.executable, "-m", "actions.server", "--port", str(stack.action_port)],
         )
         web = launch("web", [sys.executable, "-m", "web.app"])
         _wait_until_up(f"{stack.action_url}/health", actions, "the action server", timeout)
@@ -155,8 +156,7 @@ def start(
                 sys.executable, "-m", "bot.server", "run", "--model", str(model),
                 "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
                 "--interface", "127.0.0.1", "--port", str(stack.rasa_port),
-                # One argument: a token starting with "-" would read as an option.
-                "--enable-api", f"--auth-token={env['RASA_API_TOKEN']}", *rasa_args,
+                "--enable-api", *rasa_args,  # authenticated with RASA_JWT_SECRET (bot.server)
             ],
         )
         # Rasa loads the model before it listens, so an answer from "/" means ready.

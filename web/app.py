@@ -107,6 +107,9 @@ def create_app() -> Sanic:
 
 
 def main() -> None:
+    from bot import redaction
+
+    redaction.install()
     settings = load_settings()
     create_app().run(
         host="127.0.0.1", port=settings.web_port, access_log=False, motd=False

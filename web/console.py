@@ -145,7 +145,7 @@ def register(app: Sanic, settings: Any, templates: Any) -> None:
     @app.before_server_start
     async def open_console(app: Sanic, _loop: Any) -> None:
         app.ctx.accounts = Accounts(app.ctx.store.engine)
-        app.ctx.rasa = RasaAPI(settings.rasa_url, settings.rasa_api_token)
+        app.ctx.rasa = RasaAPI(settings.rasa_url, settings.rasa_jwt_secret)
 
     @app.after_server_start
     async def watch_resolved_cases(app: Sanic, _loop: Any) -> None:

@@ -1,17 +1,23 @@
-"""The few calls the staff console makes to Rasa's HTTP API (`rasa run --enable-api --auth-token …`).
+"""The few calls the staff console makes to Rasa's HTTP API (`python -m bot.server run --enable-api`).
 
 Conversations are read from Rasa (whatever its tracker store), and a case manager's actions become
 tracker events: `pause` while a case manager holds the conversation, the reply as a bot message sent
 through the person's own channel (`execute_side_effects`), `resume` when the case is resolved.
+
+Every call carries a short-lived JSON Web Token (HS256, the secret shared through RASA_JWT_SECRET) in
+its Authorization header: never a token in the query string, where proxies and logs keep it.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any, Dict, List
 
 import aiohttp
+import jwt
 
 TIMEOUT = aiohttp.ClientTimeout(total=30)
+TOKEN_LIFETIME_SECONDS = 60
 
 
 class RasaUnavailableError(Exception):
@@ -19,17 +25,19 @@ class RasaUnavailableError(Exception):
 
 
 class RasaAPI:
-    def __init__(self, base_url: str, token: str | None) -> None:
+    def __init__(self, base_url: str, jwt_secret: str | None) -> None:
         self.base_url = base_url.rstrip("/")
-        self.token = token
+        self.jwt_secret = jwt_secret
 
-    def _params(self, **extra: str) -> Dict[str, str]:
-        return {**({"token": self.token} if self.token else {}), **extra}
+    def _headers(self) -> Dict[str, str]:
+        if not self.jwt_secret:
+            return {}
+        return {"Authorization": f"Bearer {bearer_token(self.jwt_secret)}"}
 
     async def _call(self, method: str, path: str, json: Any = None, **params: str) -> Any:
         try:
             async with aiohttp.ClientSession(timeout=TIMEOUT) as session, session.request(
-                method, f"{self.base_url}{path}", json=json, params=self._params(**params)
+                method, f"{self.base_url}{path}", json=json, params=params, headers=self._headers()
             ) as response:
                 if response.status >= 400:
                     raise RasaUnavailableError(f"Rasa answered {response.status} to {method}")
@@ -48,6 +56,14 @@ class RasaAPI:
         params = {"execute_side_effects": "true", "output_channel": channel} if channel else {}
         path = f"/conversations/{_quoted(conversation_id)}/tracker/events"
         await self._call("POST", path, events, **params)
+
+
+def bearer_token(secret: str, now: float | None = None) -> str:
+    """An administrator's token for Rasa's API (sanic-jwt checks the signature and the expiry)."""
+    issued = int(now if now is not None else time.time())
+    payload = {"user": {"username": "staff-console", "role": "admin"}, "iat": issued,
+               "exp": issued + TOKEN_LIFETIME_SECONDS}
+    return jwt.encode(payload, secret, algorithm="HS256")
 
 
 def _quoted(conversation_id: str) -> str:

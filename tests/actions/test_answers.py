@@ -8,6 +8,7 @@ from actions.answers import (
     answer,
     consecutive_fallbacks,
     cost_patterns,
+    just_asked,
     mentions_costs,
     topics_asked,
 )
@@ -256,3 +257,23 @@ def test_time_questions_and_lookalike_words_are_not_about_money():
     patterns = cost_patterns_of_the_data()
     assert [t for t in NOT_ABOUT_MONEY if mentions_costs([t], patterns)] == []
     assert mentions_costs(["", None], patterns) is False
+
+
+def test_a_reply_answers_the_action_that_asked_just_before_it():
+    asked = [
+        {"event": "user", "text": "delete my data"},
+        {"event": "action", "name": "action_erase_data"},
+        {"event": "slot", "name": "erase_requested", "value": True},
+        {"event": "bot", "text": "Sure?"},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "yes"},
+    ]
+    assert just_asked(asked, "action_erase_data")
+    later = asked[:5] + [
+        {"event": "user", "text": "what is the NCLEX?"},
+        {"event": "action", "name": "action_answer_topic"},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "yes"},
+    ]
+    assert not just_asked(later, "action_erase_data")
+    assert not just_asked([{"event": "user", "text": "yes"}], "action_erase_data")

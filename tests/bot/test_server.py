@@ -1,8 +1,11 @@
+import argparse
+
 import jsonschema
 import pytest
+from rasa.cli.arguments.run import add_server_arguments
 from rasa.core.actions.action import RemoteAction
 
-from bot.server import apply_fixes, validate_action_response
+from bot.server import apply_fixes, validate_action_response, with_jwt_secret
 
 VALID = [
     {},
@@ -46,3 +49,29 @@ def test_apply_fixes_makes_rasa_use_the_fixed_validation(monkeypatch):
     monkeypatch.setattr(RemoteAction, "_validate_action_result", RemoteAction._validate_action_result)
     apply_fixes()
     assert RemoteAction._validate_action_result is validate_action_response
+
+
+RUN = ["rasa", "run", "--model", "m.tar.gz", "--enable-api"]
+
+
+def test_the_jwt_secret_comes_from_the_environment_whole():
+    argv = with_jwt_secret(RUN, {"RASA_JWT_SECRET": "-starts-with-a-dash"})
+    parser = argparse.ArgumentParser()
+    add_server_arguments(parser)
+    parsed, _ = parser.parse_known_args(argv[2:])
+    assert parsed.jwt_secret == "-starts-with-a-dash" and parsed.jwt_method == "HS256"
+
+
+@pytest.mark.parametrize("argv, environ", [
+    (RUN, {}),
+    ([*RUN, "--auth-token=abc"], {"RASA_JWT_SECRET": "x"}),
+    ([*RUN, "-t", "abc"], {"RASA_JWT_SECRET": "x"}),
+], ids=["no-secret", "query-token", "short-query-token"])
+def test_an_api_without_jwt_is_refused(argv, environ):
+    with pytest.raises(SystemExit):
+        with_jwt_secret(argv, environ)
+
+
+def test_other_commands_are_left_alone():
+    for argv in (["rasa", "train"], ["rasa", "run", "--model", "m"], ["rasa"]):
+        assert with_jwt_secret(argv, {}) == argv

@@ -7,10 +7,17 @@ import sqlite3
 import pytest
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    Restarted,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.tracker_store import EventLogTrackerStore
+from bot.tracker_store import ERASING_ACTION, EventLogTrackerStore, erases_conversation
 
 DOMAIN = Domain.from_yaml(
     """
@@ -107,3 +114,27 @@ async def test_sender_ids_are_bound_not_spliced(tmp_path, sender):
     ours, _ = stores(tmp_path)
     await ours.save(conversation(sender))
     assert (await ours.retrieve(sender)).sender_id == sender
+
+
+async def test_an_erasing_turn_deletes_the_whole_conversation_and_nothing_else(tmp_path):
+    ours, _ = stores(tmp_path)
+    mine, other = conversation("me"), conversation("other")
+    for tracker in (mine, other):
+        await ours.save(tracker)
+    erasing_turn = [
+        UserUttered("yes", {"name": "affirm"}), ActionExecuted(ERASING_ACTION), SlotSet("language", "es"),
+        BotUttered("Deleted."), Restarted(), ActionExecuted("action_listen"),
+    ]
+    for event in erasing_turn:
+        mine.update(event)
+    await ours.save(mine)
+    assert await ours.retrieve("me") is None
+    assert event_dicts(await ours.retrieve_full_tracker("other")) == event_dicts(other)
+
+
+def test_only_a_restart_by_the_erasing_action_erases():
+    assert erases_conversation([ActionExecuted(ERASING_ACTION), BotUttered("x"), Restarted()])
+    assert not erases_conversation([ActionExecuted("action_restart"), Restarted()])
+    assert not erases_conversation([ActionExecuted(ERASING_ACTION), ActionExecuted("action_listen"),
+                                    Restarted()])
+    assert not erases_conversation([ActionExecuted(ERASING_ACTION), SlotSet("language", "es")])

@@ -1,7 +1,7 @@
 """A real assistant for the end-to-end tests: action server, web app and Rasa on free ports, temporary
 databases.
 
-The Rasa HTTP API is on with a random token so the tests can read which response the bot chose
+The Rasa HTTP API is on with a random JWT secret so the tests can read which response the bot chose
 (`utter_action`) and in which language, from the tracker's bot events.
 """
 
@@ -20,21 +20,23 @@ from scripts.train import model_path
 from tests.fakes.smtp_inbox import SmtpInbox
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.fakes.twilio_api import FakeTwilioAPI
+from web.rasa_api import bearer_token
 
 
 class Client:
     """Talks to the assistant the way a channel does (REST), and reads trackers for assertions."""
 
-    def __init__(self, base_url: str, token: str, database_url: str, tracker_db: str, web_url: str,
+    def __init__(self, base_url: str, jwt_secret: str, database_url: str, tracker_db: str, web_url: str,
                  telegram: FakeTelegramAPI, telegram_secret: str, twilio: FakeTwilioAPI,
-                 mail: SmtpInbox) -> None:
+                 mail: SmtpInbox, action_url: str) -> None:
         self.base_url = base_url
+        self.action_url = action_url
         self.mail = mail
         self.twilio = twilio
         self.telegram = telegram
         self.telegram_secret = telegram_secret
         self.web_url = web_url
-        self.token = token
+        self.jwt_secret = jwt_secret
         self.database_url = database_url
         self.tracker_db = tracker_db
         self.http = requests.Session()
@@ -47,9 +49,13 @@ class Client:
         response.raise_for_status()
         return response.json()
 
+    def api_headers(self) -> Dict[str, str]:
+        """An administrator's JSON Web Token for Rasa's HTTP API, as the staff console sends it."""
+        return {"Authorization": f"Bearer {bearer_token(self.jwt_secret)}"}
+
     def tracker(self, sender: str) -> Dict[str, Any]:
         response = self.http.get(
-            f"{self.base_url}/conversations/{sender}/tracker", params={"token": self.token}, timeout=30
+            f"{self.base_url}/conversations/{sender}/tracker", headers=self.api_headers(), timeout=30
         )
         response.raise_for_status()
         return response.json()
@@ -85,10 +91,9 @@ def assistant(tmp_path_factory) -> Client:
         "REOPEN_CHECK_SECONDS": "1",
     })
     load_knowledge_base(env)
-    token = env["RASA_API_TOKEN"]
     stack = start(model, env, rasa_args=["--cors", "*"], log_dir=var)
-    yield Client(stack.rasa_url, token, env["DATABASE_URL"], env["TRACKER_DB"], stack.web_url, telegram,
-                 telegram_secret, twilio, mail)
+    yield Client(stack.rasa_url, env["RASA_JWT_SECRET"], env["DATABASE_URL"], env["TRACKER_DB"],
+                 stack.web_url, telegram, telegram_secret, twilio, mail, stack.action_url)
     stack.stop()
     telegram.stop()
     twilio.stop()

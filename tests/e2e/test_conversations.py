@@ -10,6 +10,8 @@ import pytest
 import yaml
 
 from actions.store import Store, create_engine
+from bot.catalog import Catalogs
+from bot.config import load_settings
 
 pytestmark = pytest.mark.e2e
 
@@ -44,6 +46,9 @@ def check_turn(assistant, sender: str, language: str, turn: Dict[str, Any]) -> L
     expected = turn["expect"] if isinstance(turn["expect"], list) else [turn["expect"]]
     matching = [e for e in bot_events if (e.get("metadata") or {}).get("utter_action") in expected]
     assert matching, f"{turn['say']!r}: expected {expected}, bot sent {sent}"
+    # One answer per turn: a rule that stops matching after its action makes Rasa's core fallback
+    # answer "sorry?" again and again after the right answer.
+    assert "utter_default" in expected or "utter_default" not in sent, f"{turn['say']!r}: bot sent {sent}"
     event = matching[0]
     assert event["metadata"]["language"] == turn.get("language", language)
     # The REST channel sends each paragraph of a plain text as its own message.
@@ -194,3 +199,43 @@ def test_language_asked_for_by_name_stays_after_the_request(assistant, sender):
     assert reply_languages(assistant, sender) == {"en"}
     assistant.send(sender, "ok")
     assert reply_languages(assistant, sender) == {"en"}
+
+
+def erase_cases():
+    for path in SCRIPTS:
+        script = load(path)
+        yield pytest.param(script["language"], script["erase"], id=script["language"])
+
+
+@pytest.mark.parametrize("language, lines", erase_cases())
+def test_delete_my_data_erases_everything_after_a_yes_only(assistant, sender, language, lines):
+    store = Store(create_engine(assistant.database_url))
+    assistant.send(sender, lines["profile"])
+    assistant.send(sender, "/request_human")
+    assert store.handoffs_for(sender)
+    asked = {"say": lines["delete_request"], "expect": "utter_confirm_erase", "buttons": 2}
+    check_turn(assistant, sender, language, asked)
+    check_turn(assistant, sender, language, {"say": lines["confirm_no"], "expect": "utter_erase_cancelled"})
+    assert store.handoffs_for(sender), "a no erased data"
+    check_turn(assistant, sender, language, {**asked, "say": lines["delete_request_2"]})
+
+    replies = assistant.send(sender, lines["confirm_yes"])
+    erased = Catalogs.load(load_settings().locales_dir).get(language, "utter_data_erased")
+    assert "\n\n".join(r["text"] for r in replies) == erased
+    with sqlite3.connect(assistant.tracker_db) as db:
+        assert db.execute("SELECT count(*) FROM events WHERE sender_id = ?", (sender,)).fetchone() == (0,)
+    assert store.handoffs_for(sender) == [] and store.roadmap_for(sender) is None
+    # Writing again starts a new conversation that knows nothing of the old one.
+    assistant.send(sender, lines["profile"])
+    tracker = assistant.tracker(sender)
+    assert [e["text"] for e in tracker["events"] if e["event"] == "user"] == [lines["profile"]]
+
+
+def test_a_late_yes_does_not_erase(assistant, sender):
+    """The confirmation counts only as the answer to the question just asked."""
+    store = Store(create_engine(assistant.database_url))
+    assistant.send(sender, "/request_human")
+    assistant.send(sender, "please delete all my data")
+    check_turn(assistant, sender, "en", {"say": "what is the NCLEX?", "expect": "utter_term_nclex"})
+    check_turn(assistant, sender, "en", {"say": "yes", "expect": "utter_acknowledge"})
+    assert store.handoffs_for(sender)

@@ -152,7 +152,7 @@ async def test_a_message_pushed_from_outside_a_turn_arrives_live(assistant, user
     await user.answer()
     response = requests.post(
         f"{assistant.base_url}/conversations/{session}/execute",
-        params={"token": assistant.token, "output_channel": "socketio"},
+        params={"output_channel": "socketio"}, headers=assistant.api_headers(),
         json={"name": "utter_greet"}, timeout=TIMEOUT,
     )
     assert response.status_code == 200
