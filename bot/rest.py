@@ -2,7 +2,8 @@
 
 REST has no push: a case manager's reply (or the notice that one joined or closed the case) is added
 to the conversation by the console, and the person sees it in the answer to their next message, before
-anything else. Same URL (`/webhooks/rest/webhook`) and same body as Rasa's channel.
+anything else. Same URL (`/webhooks/rest/webhook`) and same body as Rasa's channel, checked first: a
+body that is not `{"sender": text, "message": text, "metadata": object}` gets a 400, not Rasa's 500.
 """
 
 from __future__ import annotations
@@ -11,7 +12,29 @@ from typing import Any, Awaitable, Callable, Dict, Iterable, List
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
-from sanic import Blueprint, Sanic
+from sanic import Blueprint, Sanic, response
+from sanic.exceptions import InvalidUsage
+from sanic.request import Request
+
+MAX_SENDER_LENGTH = 255  # the longest conversation id the databases keep
+
+
+def body_problem(request: Request) -> str | None:
+    """What is wrong with a webhook body, if anything (nothing about its content is logged)."""
+    try:
+        body = request.json
+    except InvalidUsage:
+        return "the body is not JSON"
+    if not isinstance(body, dict):
+        return "the body must be a JSON object"
+    sender, message = body.get("sender"), body.get("message")
+    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_LENGTH:
+        return f"'sender' must be a non-empty string of at most {MAX_SENDER_LENGTH} characters"
+    if not isinstance(message, str):
+        return "'message' must be a string"
+    if not isinstance(body.get("metadata", {}), (dict, type(None))):
+        return "'metadata' must be an object"
+    return None
 
 
 def messages_pushed_before_the_latest(events: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:
@@ -59,6 +82,14 @@ class RestWithPendingInput(RestInput):
             ]
 
         blueprint = super().blueprint(handle_then_add_pending)
+
+        @blueprint.middleware("request")
+        async def reject_malformed_bodies(request: Request) -> Any:
+            if request.method == "POST":
+                problem = body_problem(request)
+                if problem:
+                    return response.json({"error": problem}, status=400)
+            return None
 
         @blueprint.listener("before_server_start")
         async def remember_app(app: Sanic, _loop: Any) -> None:

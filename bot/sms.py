@@ -17,6 +17,7 @@ import json
 import logging
 import unicodedata
 from typing import Any, Awaitable, Callable, Dict, List, Sequence
+from urllib.parse import parse_qs
 
 import sqlalchemy as sa
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
@@ -133,6 +134,13 @@ def chosen_option(body: str, payloads: Sequence[str]) -> str | None:
 def numbered_options(titles: Sequence[str], instruction: str) -> str:
     options = "\n".join(f"{number}. {title}" for number, title in enumerate(titles, 1))
     return f"{options}\n{instruction}"
+
+
+def signed_form(body: bytes) -> Dict[str, str]:
+    """Twilio's form fields, blank ones included: Twilio signs them all, and a photo sent without
+    text has an empty Body (Sanic's `request.form` drops blank fields)."""
+    fields = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+    return {key: values[0] for key, values in fields.items()}
 
 
 class SenderState:
@@ -275,7 +283,7 @@ class TwilioSmsInput(InputChannel):
             if not self.enabled:
                 return response.json({"error": "SMS is off: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN "
                                       "and TWILIO_PHONE_NUMBER"}, status=503)
-            params = {key: values[0] for key, values in (request.form or {}).items()}
+            params = signed_form(request.body)
             url = self.settings.twilio_webhook_url or request.url
             validator = RequestValidator(self.settings.twilio_auth_token)
             if not validator.validate(url, params, request.headers.get(SIGNATURE_HEADER, "")):

@@ -1,4 +1,7 @@
-from bot.rest import messages_pushed_before_the_latest
+import pytest
+from sanic.exceptions import InvalidUsage
+
+from bot.rest import body_problem, messages_pushed_before_the_latest
 
 
 def user(text):
@@ -33,3 +36,35 @@ def test_while_paused_a_reply_after_the_persons_message_is_pending_for_the_next_
     events = [*TURN, {"event": "pause"}, user("¿hay alguien?"), bot("Sí, aquí estoy", staff=True),
               user("bien")]
     assert [e["text"] for e in messages_pushed_before_the_latest(events)] == ["Sí, aquí estoy"]
+
+
+class StubRequest:
+    def __init__(self, body=None, invalid=False):
+        self._body, self._invalid = body, invalid
+
+    @property
+    def json(self):
+        if self._invalid:
+            raise InvalidUsage("Failed when parsing body as json")
+        return self._body
+
+
+@pytest.mark.parametrize("request_, problem", [
+    (StubRequest(invalid=True), "not JSON"),
+    (StubRequest(None), "JSON object"),
+    (StubRequest(["hi"]), "JSON object"),
+    (StubRequest({"message": "hi"}), "'sender'"),
+    (StubRequest({"sender": "", "message": "hi"}), "'sender'"),
+    (StubRequest({"sender": "x" * 256, "message": "hi"}), "'sender'"),
+    (StubRequest({"sender": 7, "message": "hi"}), "'sender'"),
+    (StubRequest({"sender": "me", "message": {"text": "hi"}}), "'message'"),
+    (StubRequest({"sender": "me"}), "'message'"),
+    (StubRequest({"sender": "me", "message": "hi", "metadata": "es"}), "'metadata'"),
+])
+def test_malformed_bodies_are_named(request_, problem):
+    assert problem in body_problem(request_)
+
+
+def test_a_well_formed_body_passes():
+    assert body_problem(StubRequest({"sender": "me", "message": "", "metadata": {"language": "es"}})) is None
+    assert body_problem(StubRequest({"sender": "me", "message": "hola"})) is None

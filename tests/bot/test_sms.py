@@ -103,3 +103,11 @@ def test_options_stay_whole_when_a_message_is_split_between_lines():
     parts = split_sms("x " * 200 + "\n\n" + menu, segments=2, max_messages=10)
     assert any(p.startswith("1. Pasos para la licencia") or "\n1. Pasos para la licencia" in p for p in parts)
     assert parts[-1].endswith("Responde con el número.")
+
+
+def test_blank_form_fields_are_kept_for_the_signature():
+    from bot.sms import signed_form
+
+    body = b"From=%2B15551234567&Body=&MediaUrl0=https%3A%2F%2Fapi.twilio.com%2Fm.jpg&NumMedia=1"
+    assert signed_form(body) == {"From": "+15551234567", "Body": "", "NumMedia": "1",
+                                 "MediaUrl0": "https://api.twilio.com/m.jpg"}
