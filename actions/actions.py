@@ -209,7 +209,8 @@ class ActionHandoff(Action):
                     tracker.get_slot("language"), tracker.latest_message.get("metadata"),
                     tracker.latest_message, load_settings().default_language,
                 ),
-                reason="requested" if intent == "request_human" else "not_understood",
+                # A retried handoff (bot.server) was asked for when the action server was down.
+                reason="not_understood" if intent in ("affirm", "nlu_fallback") else "requested",
                 profile={k: v for k, v in vars(profile).items() if v},
                 topics=topics_of(tracker, intents),
             )

@@ -60,6 +60,10 @@ class Settings:
     max_message_chars: int = 4000
     rate_limit_messages: int = 30
     rate_limit_seconds: float = 60.0
+    # How long Rasa waits for the action server before apologising, and how often a handoff it could
+    # not record is tried again (bot.server.apply_action_fallback).
+    action_timeout_seconds: float = 20.0
+    handoff_retry_seconds: float = 60.0
 
 
 def load_settings() -> Settings:
@@ -107,4 +111,6 @@ def load_settings() -> Settings:
         max_message_chars=int(os.environ.get("MAX_MESSAGE_CHARS") or 4000),
         rate_limit_messages=int(os.environ.get("RATE_LIMIT_MESSAGES") or 30),
         rate_limit_seconds=float(os.environ.get("RATE_LIMIT_SECONDS") or 60),
+        action_timeout_seconds=float(os.environ.get("ACTION_TIMEOUT_SECONDS") or 20),
+        handoff_retry_seconds=float(os.environ.get("HANDOFF_RETRY_SECONDS") or 60),
     )

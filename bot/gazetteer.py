@@ -15,7 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Tuple
+from typing import Any, Dict, Iterable, List, Set, Tuple
 
 import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -122,6 +122,10 @@ class GazetteerIndex:
         self.zip_states: Dict[int, str] = dict(zip_states or {})
         self._add(self._names, names, folded=True)
         self._add(self._abbreviations, abbreviations, folded=False)
+
+    def entity_values(self) -> Set[Tuple[str, str]]:
+        """Every (entity, value) pair a name in the index can produce."""
+        return set(self._labels.values())
 
     def _add(self, matcher, entries, folded: bool) -> None:
         for (entity, value), terms in entries.items():

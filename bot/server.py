@@ -58,22 +58,91 @@ def apply_fixes() -> None:
     RemoteAction._validate_action_result = validate_action_response
 
 
+RETRY_HANDOFF_INTENT = "EXTERNAL_retry_handoff"
+
+
+def apply_action_fallback(settings: Any) -> None:
+    """When the action server does not answer (down, or slower than `ACTION_TIMEOUT_SECONDS`; Rasa waits
+    five minutes), the person gets a short apology in their language and the offer of a case manager,
+    instead of silence. A handoff the action server could not record is tried again every
+    `HANDOFF_RETRY_SECONDS` (a Rasa reminder) until it is back, then recorded and confirmed."""
+    import asyncio
+    import datetime as dt
+
+    from rasa.core import jobs
+    from rasa.core.actions import action as rasa_action
+    from rasa.shared.core.events import ReminderScheduled, SlotSet
+    from rasa.shared.exceptions import RasaException
+
+    rasa_action.DEFAULT_REQUEST_TIMEOUT = settings.action_timeout_seconds
+    run = rasa_action.RemoteAction.run
+
+    @functools.wraps(run)
+    async def run_or_apologise(self: Any, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> Any:
+        try:
+            return await run(self, output_channel, nlg, tracker, domain)
+        except rasa_action.ActionExecutionRejection:
+            raise
+        except (RasaException, asyncio.TimeoutError):
+            logger.error("The action server did not answer for %s.", self.name())
+        intent = (tracker.latest_message.intent or {}).get("name") if tracker.latest_message else None
+        if self.name() == "action_handoff" and intent not in ("deny", "skip"):
+            later = dt.datetime.now() + dt.timedelta(seconds=settings.handoff_retry_seconds)
+            # Rasa names the scheduler's job after the reminder alone: one name per conversation.
+            retry = ReminderScheduled(RETRY_HANDOFF_INTENT, later, name=f"retry_handoff:{tracker.sender_id}",
+                                      kill_on_user_message=False)
+            if intent == RETRY_HANDOFF_INTENT:
+                return [retry]  # still down: the person was told already
+            said = await self._utter_responses([{"response": "utter_handoff_delayed"}], output_channel, nlg,
+                                               tracker)
+            return [*said, retry, SlotSet("handoff_offered", False)]
+        said = await self._utter_responses([{"response": "utter_actions_unavailable"}], output_channel, nlg,
+                                           tracker)
+        return [*said, SlotSet("handoff_offered", True)]
+
+    rasa_action.RemoteAction.run = run_or_apologise
+
+    create_scheduler = jobs.scheduler
+
+    async def scheduler_running_late_jobs() -> Any:
+        scheduler = await create_scheduler()
+        # A retry due while the server was busy still runs: APScheduler drops jobs over 1 s late.
+        scheduler._job_defaults["misfire_grace_time"] = None
+        return scheduler
+
+    jobs.scheduler = scheduler_running_late_jobs
+
+
 def apply_limits(settings: Any) -> None:
-    """Per-sender limits (bot.limits) on `Agent.handle_message`, where every channel's messages enter,
-    and a 1 MB cap on request bodies (Sanic's default is 100 MB)."""
+    """Per-sender limits (bot.limits) and typed payloads cleaned (bot.payloads) on
+    `Agent.handle_message`, where every channel's messages enter, and a 1 MB cap on request bodies
+    (Sanic's default is 100 MB)."""
     from rasa.core.agent import Agent
 
     from bot.catalog import Catalogs
+    from bot.gazetteer import cached_index
     from bot.languages import conversation_language, hint_in
     from bot.limits import SLOW_DOWN_MESSAGE, SenderRateLimiter, shorten
+    from bot.payloads import clean_payload, known_entity_values
 
     os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(REQUEST_MAX_BYTES))
     limiter = SenderRateLimiter(settings.rate_limit_messages, settings.rate_limit_seconds)
     handle_message = Agent.handle_message
 
+    known_values: Dict[int, Any] = {}  # per loaded domain's responses (a new model may bring others)
+
+    def known_for(responses: Any) -> Any:
+        if id(responses) not in known_values:
+            gazetteer = cached_index(str(settings.gazetteer_dir)).entity_values()
+            known_values.clear()
+            known_values[id(responses)] = known_entity_values(responses, gazetteer)
+        return known_values[id(responses)]
+
     @functools.wraps(handle_message)
     async def handle_within_limits(agent: Any, message: Any) -> Any:
         message.text = shorten(message.text, settings.max_message_chars)
+        if isinstance(message.text, str) and message.text.lstrip().startswith("/") and agent.domain:
+            message.text = clean_payload(message.text, known_for(agent.domain.responses))
         if limiter.allow(message.sender_id):
             return await handle_message(agent, message)
         logger.warning("A sender went over the rate limit; they were asked to slow down.")
@@ -112,7 +181,9 @@ def main() -> None:
 
     redaction.install()
     apply_fixes()
-    apply_limits(load_settings())
+    settings = load_settings()
+    apply_limits(settings)
+    apply_action_fallback(settings)
     # Changing sys.argv here leaves the process's visible command line as it was started.
     sys.argv = with_jwt_secret(sys.argv, dict(os.environ))
     rasa_main()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
@@ -28,8 +29,9 @@ class Client:
 
     def __init__(self, base_url: str, jwt_secret: str, database_url: str, tracker_db: str, web_url: str,
                  telegram: FakeTelegramAPI, telegram_secret: str, twilio: FakeTwilioAPI,
-                 mail: SmtpInbox, action_url: str) -> None:
+                 mail: SmtpInbox, action_url: str, log_dir: Path) -> None:
         self.base_url = base_url
+        self.log_dir = log_dir  # each server's output: rasa.log, actions.log, web.log
         self.action_url = action_url
         self.mail = mail
         self.twilio = twilio
@@ -93,7 +95,7 @@ def assistant(tmp_path_factory) -> Client:
     load_knowledge_base(env)
     stack = start(model, env, rasa_args=["--cors", "*"], log_dir=var)
     yield Client(stack.rasa_url, env["RASA_JWT_SECRET"], env["DATABASE_URL"], env["TRACKER_DB"],
-                 stack.web_url, telegram, telegram_secret, twilio, mail, stack.action_url)
+                 stack.web_url, telegram, telegram_secret, twilio, mail, stack.action_url, var)
     stack.stop()
     telegram.stop()
     twilio.stop()

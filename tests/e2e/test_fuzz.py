@@ -52,6 +52,21 @@ typed_payload = st.builds(
 message_text = any_text | control_text | huge_text | typed_payload
 
 
+SERVER_LOGS = ("rasa.log", "actions.log", "web.log")
+
+
+@pytest.fixture(autouse=True)
+def no_server_errors(assistant):
+    """Zero crashes: no traceback or error in any server's log while a test's inputs were handled."""
+    sizes = {name: (assistant.log_dir / name).stat().st_size for name in SERVER_LOGS}
+    yield
+    for name in SERVER_LOGS:
+        with (assistant.log_dir / name).open(encoding="utf-8", errors="replace") as log:
+            log.seek(sizes[name])
+            errors = [line for line in log if "Traceback" in line or " ERROR " in line or "[ERROR]" in line]
+        assert not errors, f"{name}: {len(errors)} errors, first: {errors[0].strip()}"
+
+
 def sender_id() -> str:
     return f"fuzz-{uuid.uuid4().hex}"  # a new sender each time: the rate limit is per sender
 
