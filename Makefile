@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 INSTALLED := $(VENV)/.installed
 
-.PHONY: help install system-deps train kb kb-review run telegram-poll screenshots admin retention test test-unit validate evaluate-nlu tune-nlu bench lint catalogs clean
+.PHONY: help install system-deps train kb kb-review run telegram-poll screenshots admin migrate retention test test-unit validate evaluate-nlu tune-nlu bench lint catalogs clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -56,6 +56,9 @@ run: train kb ## Start action server, web app (demo at :8000/demo) and Rasa; pri
 admin: $(INSTALLED) ## Create a staff console administrator: make admin EMAIL=you@org NAME="Your Name"
 	@[ -n "$(EMAIL)" ] && [ -n "$(NAME)" ] || { echo 'usage: make admin EMAIL=you@org NAME="Your Name"'; exit 1; }
 	@$(PY) -m web.accounts create-admin "$(EMAIL)" "$(NAME)"
+
+migrate: $(INSTALLED) ## Bring the app database (DATABASE_URL) to the latest schema (Alembic, migrations/)
+	@$(PY) -m scripts.migrate
 
 retention: $(INSTALLED) ## Delete conversations, handoffs and plans inactive for RETENTION_DAYS (365); run daily
 	@$(PY) -m scripts.retention

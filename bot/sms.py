@@ -143,18 +143,21 @@ def signed_form(body: bytes) -> Dict[str, str]:
     return {key: values[0] for key, values in fields.items()}
 
 
+metadata = sa.MetaData()
+sms_senders = sa.Table(
+    "sms_senders", metadata,
+    sa.Column("phone", sa.String(32), primary_key=True),
+    sa.Column("menu", sa.Text, nullable=False, default="[]"),
+    sa.Column("opted_out", sa.Boolean, nullable=False, default=False),
+)
+
+
 class SenderState:
     """Per phone number: the last numbered menu and whether the person sent STOP (app database)."""
 
     def __init__(self, database_url: str) -> None:
         self.engine = create_engine(database_url)
-        metadata = sa.MetaData()
-        self.table = sa.Table(
-            "sms_senders", metadata,
-            sa.Column("phone", sa.String(32), primary_key=True),
-            sa.Column("menu", sa.Text, nullable=False, default="[]"),
-            sa.Column("opted_out", sa.Boolean, nullable=False, default=False),
-        )
+        self.table = sms_senders
         metadata.create_all(self.engine, checkfirst=True)
 
     def _get(self, phone: str) -> Dict[str, Any]:

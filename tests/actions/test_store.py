@@ -63,3 +63,13 @@ def test_retention_keeps_handoffs_with_recent_activity(store):
     erased = store.erase_inactive_since(dt.datetime(2024, 1, 1))
     assert erased == {"handoffs": 1, "handoff_activity": 0, "roadmaps": 1}
     assert store.handoff(old) is None and store.handoff(old_but_active) and store.handoff(new)
+
+
+def test_on_postgresql_handoffs_plans_and_erasure_work_alike(postgres_url):
+    store = Store(create_engine(postgres_url))
+    reference = new_handoff(store, "+15551234567")
+    store.record_handoff_activity(reference, "claimed", 1, "Ana", status="claimed")
+    store.save_roadmap("+15551234567", "es", {"profession": "nurse"})
+    assert store.handoff(reference)["claimed_by"] == "Ana"
+    assert store.erase_conversation("+15551234567") == {"handoffs": 1, "handoff_activity": 1, "roadmaps": 1}
+    assert store.handoffs() == [] and store.erase_inactive_since(dt.datetime(2030, 1, 1))["handoffs"] == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
@@ -138,3 +139,17 @@ def test_only_a_restart_by_the_erasing_action_erases():
     assert not erases_conversation([ActionExecuted(ERASING_ACTION), ActionExecuted("action_listen"),
                                     Restarted()])
     assert not erases_conversation([ActionExecuted(ERASING_ACTION), SlotSet("language", "es")])
+
+
+async def test_on_postgresql_turns_are_kept_and_an_erasure_deletes_them(postgres_url):
+    url = sa.engine.make_url(postgres_url)
+    store = EventLogTrackerStore(domain=DOMAIN, dialect="postgresql", host=url.host, port=url.port,
+                                 db=url.database, username=url.username)
+    mine = conversation("me")
+    await store.save(mine)
+    await store.save(conversation("other"))
+    assert event_dicts(await store.retrieve_full_tracker("me")) == event_dicts(mine)
+    for event in [UserUttered("yes", {"name": "affirm"}), ActionExecuted(ERASING_ACTION), Restarted()]:
+        mine.update(event)
+    await store.save(mine)
+    assert await store.retrieve("me") is None and await store.retrieve("other") is not None
