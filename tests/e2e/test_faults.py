@@ -35,7 +35,7 @@ LANGUAGES = sorted(load(p)["language"] for p in SCRIPTS)
 
 class FaultyStack:
     def __init__(self, tmp_path_factory) -> None:
-        var = tmp_path_factory.mktemp("faults")
+        var = self.log_dir = tmp_path_factory.mktemp("faults")
         self.env = isolated_environment(var, {
             "ACTION_TIMEOUT_SECONDS": str(ACTION_TIMEOUT_SECONDS), "HANDOFF_RETRY_SECONDS": "2",
         })
@@ -116,3 +116,53 @@ def test_a_handoff_asked_while_the_action_server_is_down_is_recorded_once_it_is_
         assert confirmed == [language]
     time.sleep(3)  # and no retry records it twice
     assert all(len(faulty.store.handoffs_for(s)) == 1 for s in senders.values())
+
+
+CONCURRENT = [("hello there", "utter_greet"), ("thanks a lot", "utter_you_are_welcome"),
+              ("are you a robot?", "utter_iamabot"), ("what can you do?", "utter_help"),
+              ("what's the weather tomorrow?", "utter_out_of_scope"), ("bye for now", "utter_goodbye")]
+
+
+def test_concurrent_messages_from_one_person_are_answered_one_at_a_time_and_none_is_lost(faulty):
+    from concurrent.futures import ThreadPoolExecutor
+
+    sender = f"burst-{uuid.uuid4().hex[:8]}"
+    messages = CONCURRENT * 2
+    with ThreadPoolExecutor(len(messages)) as pool:
+        answers = list(pool.map(lambda text: faulty.send(sender, text), [m for m, _ in messages]))
+    headers = {"Authorization": f"Bearer {bearer_token(faulty.env['RASA_JWT_SECRET'])}"}
+    events = requests.get(f"{faulty.stack.rasa_url}/conversations/{sender}/tracker", headers=headers,
+                          timeout=30).json()["events"]
+    turns: List[List[Dict]] = []
+    for event in events:
+        if event["event"] == "user":
+            turns.append([event])
+        elif turns:
+            turns[-1].append(event)
+    expected = dict(CONCURRENT)
+    assert sorted(t[0]["text"] for t in turns) == sorted(m for m, _ in messages)
+    for turn in turns:
+        # Each turn is whole: its own answer, then listening, before the next message starts.
+        said_in_turn = [e["metadata"]["utter_action"] for e in turn if e["event"] == "bot"]
+        assert said_in_turn == [expected[turn[0]["text"]]], turn[0]["text"]
+        assert turn[-1]["event"] == "action" and turn[-1]["name"] == "action_listen"
+    for (text, _), replies in zip(messages, answers, strict=True):
+        assert replies and all(r["recipient_id"] == sender for r in replies), text
+
+
+def test_after_a_restart_of_the_whole_stack_conversations_and_handoffs_are_still_there(faulty):
+    sender = f"restart-{uuid.uuid4().hex[:8]}"
+    faulty.send(sender, "I'm a nurse from Kenya and I live in Seattle")
+    faulty.send(sender, "I want to talk to a human")
+    [handoff] = faulty.store.handoffs_for(sender)
+    handoffs_before = len(faulty.store.handoffs())
+
+    faulty.stack.stop()
+    faulty.stack = start(model_path(), faulty.env, log_dir=faulty.log_dir)
+    faulty.actions = faulty.stack.processes[0]
+
+    assert [h["reference"] for h in faulty.store.handoffs_for(sender)] == [handoff["reference"]]
+    assert len(faulty.store.handoffs()) == handoffs_before
+    before = len(faulty.utterances(sender))
+    faulty.send(sender, "what exams do I need to take?")  # the profession is remembered: no question
+    assert "utter_pathway_nurse" in [u["utter_action"] for u in faulty.utterances(sender)[before:]]
