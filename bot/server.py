@@ -130,6 +130,7 @@ def apply_limits(settings: Any) -> None:
     handle_message = Agent.handle_message
 
     known_values: Dict[int, Any] = {}  # per loaded domain's responses (a new model may bring others)
+    catalogs = functools.lru_cache(maxsize=1)(lambda: Catalogs.load(settings.locales_dir))
 
     def known_for(responses: Any) -> Any:
         if id(responses) not in known_values:
@@ -151,7 +152,7 @@ def apply_limits(settings: Any) -> None:
             tracker.get_slot("language") if tracker else None, hint_in(message.metadata),
             settings.default_language,
         )
-        text = Catalogs.load(settings.locales_dir).get(language, SLOW_DOWN_MESSAGE)
+        text = catalogs().get(language, SLOW_DOWN_MESSAGE)
         await message.output_channel.send_text_message(message.sender_id, text)
         return None
 
