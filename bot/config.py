@@ -64,6 +64,8 @@ class Settings:
     # not record is tried again (bot.server.apply_action_fallback).
     action_timeout_seconds: float = 20.0
     handoff_retry_seconds: float = 60.0
+    # Reverse proxies in front of the web app whose X-Forwarded-For/-Proto are believed (0: none).
+    trusted_proxies: int = 0
 
 
 def load_settings() -> Settings:
@@ -113,4 +115,5 @@ def load_settings() -> Settings:
         rate_limit_seconds=float(os.environ.get("RATE_LIMIT_SECONDS") or 60),
         action_timeout_seconds=float(os.environ.get("ACTION_TIMEOUT_SECONDS") or 20),
         handoff_retry_seconds=float(os.environ.get("HANDOFF_RETRY_SECONDS") or 60),
+        trusted_proxies=int(os.environ.get("TRUSTED_PROXIES") or 0),
     )

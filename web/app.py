@@ -38,6 +38,14 @@ SECURITY_HEADERS = {
 def create_app() -> Sanic:
     settings = load_settings()
     app = Sanic("ihp_web")
+    # Behind a reverse proxy (nginx, an ingress) Sanic trusts this many X-Forwarded-* hops, no more.
+    app.config.PROXIES_COUNT = settings.trusted_proxies
+    app.config.REAL_IP_HEADER = "x-forwarded-for"
+
+    @app.on_response
+    async def strict_transport_security(request: Request, resp) -> None:
+        if request.scheme == "https":  # over TLS only: a plain-HTTP header would be ignored anyway
+            resp.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     templates = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
 
     @app.before_server_start
@@ -77,7 +85,9 @@ def create_app() -> Sanic:
             "Cache-Control": "public, max-age=300",
             "ETag": bundle.etag,
             "Vary": "Accept-Encoding",
+            # Embedded on partners' sites: any page may load it, explicitly.
             "Access-Control-Allow-Origin": "*",
+            "Cross-Origin-Resource-Policy": "cross-origin",
             "X-Content-Type-Options": "nosniff",
         }
         if request.headers.get("if-none-match") == bundle.etag:

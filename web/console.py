@@ -139,6 +139,12 @@ async def reopen_when_people_write_again(
     return reopened
 
 
+def client_address(request: Request) -> str:
+    """The browser's address: behind TRUSTED_PROXIES proxies, the one they forwarded (Sanic reads
+    X-Forwarded-For only then, so that nobody can claim another address by sending the header)."""
+    return request.remote_addr or request.ip or ""
+
+
 def register(app: Sanic, settings: Any, templates: Any) -> None:
     """Adds the console's routes to the web app."""
 
@@ -219,7 +225,8 @@ def register(app: Sanic, settings: Any, templates: Any) -> None:
         email = request.form.get("email", "")
         next_path = _safe_next(request.form.get("next"))
         try:
-            user = app.ctx.accounts.authenticate(email, request.form.get("password", ""), request.ip or "")
+            password = request.form.get("password", "")
+            user = app.ctx.accounts.authenticate(email, password, client_address(request))
         except TooManyAttemptsError:
             app.ctx.accounts.audit(None, "login_throttled", email.strip().lower()[:100])
             return page(request, "login", 429, csrf_token=expected, next=next_path, email=email,
