@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 INSTALLED := $(VENV)/.installed
 
-.PHONY: help install system-deps train kb kb-review run telegram-poll screenshots admin migrate retention test test-unit validate evaluate-nlu tune-nlu bench lint catalogs clean
+.PHONY: help install system-deps train kb kb-review run telegram-poll screenshots admin migrate retention prod-up prod-down test test-unit validate evaluate-nlu tune-nlu bench lint catalogs clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -59,6 +59,12 @@ admin: $(INSTALLED) ## Create a staff console administrator: make admin EMAIL=yo
 
 migrate: $(INSTALLED) ## Bring the app database (DATABASE_URL) to the latest schema (Alembic, migrations/)
 	@$(PY) -m scripts.migrate
+
+prod-up: train system-deps ## The production shape on this machine: PostgreSQL, Redis, nginx, 2 Rasa + 2 action servers
+	@$(PY) -m scripts.prod up
+
+prod-down: ## Stop what prod-up started (the data stays in var/prod/)
+	@$(PY) -m scripts.prod down
 
 retention: $(INSTALLED) ## Delete conversations, handoffs and plans inactive for RETENTION_DAYS (365); run daily
 	@$(PY) -m scripts.retention

@@ -53,6 +53,10 @@ class Settings:
     # Rasa's tracker store (conversations), as endpoints.yml configures it, for the retention command.
     tracker_db_dialect: str = "sqlite"
     tracker_db: str = str(PROJECT_ROOT / "var" / "tracker.db")
+    tracker_db_host: str | None = None  # PostgreSQL (endpoints.prod.yml)
+    tracker_db_port: int | None = None
+    tracker_db_user: str | None = None
+    tracker_db_password: str | None = None
     # Conversations, handoffs and plans with no activity for this many days are deleted
     # (`make retention`, scheduled daily in production; docs/privacy.md).
     retention_days: int = 365
@@ -66,6 +70,8 @@ class Settings:
     handoff_retry_seconds: float = 60.0
     # Reverse proxies in front of the web app whose X-Forwarded-For/-Proto are believed (0: none).
     trusted_proxies: int = 0
+    # Several Rasa replicas: the socket.io channel's shared message queue (the production profile).
+    socketio_redis_url: str | None = None
 
 
 def load_settings() -> Settings:
@@ -109,6 +115,10 @@ def load_settings() -> Settings:
         handoff_webhook_secret=os.environ.get("HANDOFF_WEBHOOK_SECRET") or None,
         tracker_db_dialect=os.environ.get("TRACKER_DB_DIALECT") or "sqlite",
         tracker_db=os.environ.get("TRACKER_DB") or str(PROJECT_ROOT / "var" / "tracker.db"),
+        tracker_db_host=os.environ.get("TRACKER_DB_HOST") or None,
+        tracker_db_port=int(os.environ["TRACKER_DB_PORT"]) if os.environ.get("TRACKER_DB_PORT") else None,
+        tracker_db_user=os.environ.get("TRACKER_DB_USER") or None,
+        tracker_db_password=os.environ.get("TRACKER_DB_PASSWORD") or None,
         retention_days=int(os.environ.get("RETENTION_DAYS") or 365),
         max_message_chars=int(os.environ.get("MAX_MESSAGE_CHARS") or 4000),
         rate_limit_messages=int(os.environ.get("RATE_LIMIT_MESSAGES") or 30),
@@ -116,4 +126,5 @@ def load_settings() -> Settings:
         action_timeout_seconds=float(os.environ.get("ACTION_TIMEOUT_SECONDS") or 20),
         handoff_retry_seconds=float(os.environ.get("HANDOFF_RETRY_SECONDS") or 60),
         trusted_proxies=int(os.environ.get("TRUSTED_PROXIES") or 0),
+        socketio_redis_url=os.environ.get("SOCKETIO_REDIS_URL") or None,
     )

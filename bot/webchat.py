@@ -26,8 +26,9 @@ from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
-from socketio import AsyncServer
+from socketio import AsyncRedisManager, AsyncServer
 
+from bot.config import load_settings
 from bot.languages import SUPPORTED_LANGUAGES
 
 logger = logging.getLogger(__name__)
@@ -143,7 +144,11 @@ class WebChatInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         # Origins are not restricted: the widget is embedded on partner sites, and it carries no
         # credentials but its random session id (CORS for polling comes from `rasa run --cors`).
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
+        # With several Rasa replicas, their emits go through Redis: a case manager's reply sent through
+        # one replica reaches a person connected to another.
+        redis_url = load_settings().socketio_redis_url
+        manager = AsyncRedisManager(redis_url) if redis_url else None
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], client_manager=manager)
         self.sio = sio
         blueprint = SocketBlueprint(sio, self.socketio_path, "webchat", __name__)
 

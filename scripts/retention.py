@@ -27,7 +27,10 @@ _DELETE_EVENTS = sa.text("DELETE FROM events WHERE sender_id = :sender_id")
 def tracker_engine(settings: Settings) -> sa.engine.Engine:
     from rasa.core.tracker_store import SQLTrackerStore
 
-    url = SQLTrackerStore.get_db_url(settings.tracker_db_dialect, db=settings.tracker_db)
+    url = SQLTrackerStore.get_db_url(
+        settings.tracker_db_dialect, settings.tracker_db_host, settings.tracker_db_port, settings.tracker_db,
+        settings.tracker_db_user, settings.tracker_db_password,
+    )
     return database.create_engine(url)
 
 
