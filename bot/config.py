@@ -72,6 +72,8 @@ class Settings:
     trusted_proxies: int = 0
     # Several Rasa replicas: the socket.io channel's shared message queue (the production profile).
     socketio_redis_url: str | None = None
+    # Where the web app listens: loopback unless a container or proxy needs otherwise.
+    web_host: str = "127.0.0.1"
 
 
 def load_settings() -> Settings:
@@ -127,4 +129,5 @@ def load_settings() -> Settings:
         handoff_retry_seconds=float(os.environ.get("HANDOFF_RETRY_SECONDS") or 60),
         trusted_proxies=int(os.environ.get("TRUSTED_PROXIES") or 0),
         socketio_redis_url=os.environ.get("SOCKETIO_REDIS_URL") or None,
+        web_host=os.environ.get("WEB_HOST") or "127.0.0.1",
     )

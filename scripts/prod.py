@@ -181,7 +181,7 @@ def main() -> None:
 The production profile is running (logs in var/prod/run/; `make prod-down` stops it).
   REST       POST {stack.url}/webhooks/rest/webhook   (nginx → Rasa replicas {stack.ports.rasa})
   widget     {stack.url}/demo
-  console    {stack.url}/   (`DATABASE_URL={stack.env['DATABASE_URL']} make admin …` adds staff)
+  console    {stack.url}/   (`DATABASE_URL={stack.env["DATABASE_URL"]} make admin …` adds staff)
   PostgreSQL 127.0.0.1:{stack.ports.postgres} (ihp_app, ihp_tracker)
   Redis      127.0.0.1:{stack.ports.redis}""")
 

@@ -122,7 +122,7 @@ def main() -> None:
     redaction.install()
     settings = load_settings()
     create_app().run(
-        host="127.0.0.1", port=settings.web_port, access_log=False, motd=False
+        host=settings.web_host, port=settings.web_port, access_log=False, motd=False
     )
 
 
