@@ -15,6 +15,7 @@ from typing import Dict, Tuple
 from bot.catalog import msgid
 
 SLOW_DOWN_MESSAGE = msgid("limits.slow_down")
+STORAGE_UNAVAILABLE_MESSAGE = msgid("limits.storage_unavailable")
 # Idle senders' buckets are forgotten past this many, so the table cannot grow without end.
 MAX_TRACKED_SENDERS = 50_000
 

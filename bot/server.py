@@ -122,7 +122,7 @@ def apply_limits(settings: Any) -> None:
     from bot.catalog import Catalogs
     from bot.gazetteer import cached_index
     from bot.languages import conversation_language, hint_in
-    from bot.limits import SLOW_DOWN_MESSAGE, SenderRateLimiter, shorten
+    from bot.limits import SLOW_DOWN_MESSAGE, STORAGE_UNAVAILABLE_MESSAGE, SenderRateLimiter, shorten
     from bot.payloads import clean_payload, known_entity_values
 
     os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(REQUEST_MAX_BYTES))
@@ -144,6 +144,16 @@ def apply_limits(settings: Any) -> None:
         message.text = shorten(message.text, settings.max_message_chars)
         if isinstance(message.text, str) and message.text.lstrip().startswith("/") and agent.domain:
             message.text = clean_payload(message.text, known_for(agent.domain.responses))
+        # Rasa answers from an empty conversation when its database is down (and loses the turn): ask
+        # the person to write again instead, in the language their channel gives.
+        store = getattr(agent.tracker_store, "_tracker_store", agent.tracker_store)
+        if hasattr(store, "reachable") and not store.reachable():
+            logger.error("The conversation database does not answer; the person was asked to write again.")
+            language = conversation_language(None, hint_in(message.metadata), settings.default_language)
+            await message.output_channel.send_text_message(
+                message.sender_id, catalogs().get(language, STORAGE_UNAVAILABLE_MESSAGE)
+            )
+            return None
         if limiter.allow(message.sender_id):
             return await handle_message(agent, message)
         logger.warning("A sender went over the rate limit; they were asked to slow down.")

@@ -16,7 +16,7 @@ import json
 from typing import Any, List
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import ActionExecuted, Event, Restarted, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
@@ -46,13 +46,25 @@ class EventLogTrackerStore(SQLTrackerStore):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.engine.dialect.name == "sqlite":
-            # Rasa's engine for other databases carries its options (PostgreSQL schema); keep it.
-            url = self.engine.url
-            self.engine.dispose()
+        url = self.engine.url
+        self.engine.dispose()
+        if url.get_backend_name() == "sqlite":
             self.engine = database.create_engine(url)
-            self.sessionmaker = sessionmaker(bind=self.engine)  # for the inherited `keys()`
+        else:
+            # Rasa's options (a PostgreSQL schema, pool sizes), and connections checked before use: after
+            # a database restart the first turn gets a new connection instead of an error.
+            self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sessionmaker(bind=self.engine)  # for the inherited `keys()`
         self._insert = self.SQLEvent.__table__.insert()
+
+    def reachable(self) -> bool:
+        """Whether the database answers now (checked before each message, bot.server)."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(sa.text("SELECT 1"))
+        except sa.exc.SQLAlchemyError:
+            return False
+        return True
 
     def _session_start(self, connection: Any, sender_id: str) -> float | None:
         return connection.execute(

@@ -136,9 +136,11 @@ class ProductionStack:
     def down(self) -> None:
         """Stops every process this stack or an earlier `prod-up` started (by its pid file)."""
         for pid_file in sorted(self.run_dir.glob("*.pid"), key=lambda p: p.stem == "postgres"):
+            # PostgreSQL's "fast" shutdown (SIGINT) closes connections; its SIGTERM would wait for them.
+            stop_signal = signal.SIGINT if pid_file.stem == "postgres" else signal.SIGTERM
             try:
                 pid = int(pid_file.read_text())
-                os.killpg(pid, signal.SIGTERM)
+                os.killpg(pid, stop_signal)
             except (ValueError, ProcessLookupError, PermissionError):
                 pass
             deadline = time.monotonic() + 60

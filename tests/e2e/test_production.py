@@ -71,6 +71,35 @@ async def test_a_staff_reply_sent_through_one_replica_reaches_a_widget_on_the_ot
     await user.client.disconnect()
 
 
+def test_a_database_restart_needs_no_restart_of_anything_else(production):
+    from bot.catalog import Catalogs
+    from bot.config import load_settings
+
+    url, sender = f"{production.url}/webhooks/rest/webhook", f"pg-{uuid.uuid4().hex[:10]}"
+
+    def say(text: str) -> List[Dict]:
+        body = {"sender": sender, "message": text, "metadata": {"language": "es"}}
+        response = requests.post(url, json=body, timeout=60)
+        assert response.status_code == 200
+        return response.json()
+
+    say("hola, soy enfermera de Perú y vivo en Texas")
+    production.postgres.stop()
+    try:
+        unavailable = Catalogs.load(load_settings().locales_dir).get("es", "limits.storage_unavailable")
+        assert [r["text"] for r in say("¿qué exámenes tengo que dar?")] == [unavailable]
+    finally:
+        production.postgres.start(start_new_session=True)
+    say("¿qué exámenes tengo que dar?")  # the conversation, and its profile, are all there
+    headers = {"Authorization": f"Bearer {bearer_token(production.env['RASA_JWT_SECRET'])}"}
+    tracker = requests.get(f"{production.url}/conversations/{sender}/tracker", headers=headers,
+                           timeout=30).json()
+    assert [e["text"] for e in tracker["events"] if e["event"] == "user"] == [
+        "hola, soy enfermera de Perú y vivo en Texas", "¿qué exámenes tengo que dar?"]
+    said = [e["metadata"]["utter_action"] for e in tracker["events"] if e["event"] == "bot"]
+    assert "utter_pathway_nurse" in said
+
+
 def send_at_least_once(url: str, sender: str, text: str) -> List[Dict]:
     for attempt in range(5):
         try:
