@@ -123,15 +123,23 @@ CONCURRENT = [("hello there", "utter_greet"), ("thanks a lot", "utter_you_are_we
               ("what's the weather tomorrow?", "utter_out_of_scope"), ("bye for now", "utter_goodbye")]
 
 
-def test_concurrent_messages_from_one_person_are_answered_one_at_a_time_and_none_is_lost(faulty):
+def check_a_burst_from_one_person(rasa_url: str, jwt_secret: str) -> None:
+    """Twelve messages from one sender at the same moment: all answered, one whole turn at a time."""
     from concurrent.futures import ThreadPoolExecutor
 
     sender = f"burst-{uuid.uuid4().hex[:8]}"
     messages = CONCURRENT * 2
+
+    def send(text: str) -> List[Dict]:
+        body = {"sender": sender, "message": text}
+        response = requests.post(f"{rasa_url}/webhooks/rest/webhook", json=body, timeout=60)
+        response.raise_for_status()
+        return response.json()
+
     with ThreadPoolExecutor(len(messages)) as pool:
-        answers = list(pool.map(lambda text: faulty.send(sender, text), [m for m, _ in messages]))
-    headers = {"Authorization": f"Bearer {bearer_token(faulty.env['RASA_JWT_SECRET'])}"}
-    events = requests.get(f"{faulty.stack.rasa_url}/conversations/{sender}/tracker", headers=headers,
+        answers = list(pool.map(send, [m for m, _ in messages]))
+    headers = {"Authorization": f"Bearer {bearer_token(jwt_secret)}"}
+    events = requests.get(f"{rasa_url}/conversations/{sender}/tracker", headers=headers,
                           timeout=30).json()["events"]
     turns: List[List[Dict]] = []
     for event in events:
@@ -148,6 +156,10 @@ def test_concurrent_messages_from_one_person_are_answered_one_at_a_time_and_none
         assert turn[-1]["event"] == "action" and turn[-1]["name"] == "action_listen"
     for (text, _), replies in zip(messages, answers, strict=True):
         assert replies and all(r["recipient_id"] == sender for r in replies), text
+
+
+def test_concurrent_messages_from_one_person_are_answered_one_at_a_time_and_none_is_lost(faulty):
+    check_a_burst_from_one_person(faulty.stack.rasa_url, faulty.env["RASA_JWT_SECRET"])
 
 
 def test_after_a_restart_of_the_whole_stack_conversations_and_handoffs_are_still_there(faulty):

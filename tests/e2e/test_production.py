@@ -71,6 +71,13 @@ async def test_a_staff_reply_sent_through_one_replica_reaches_a_widget_on_the_ot
     await user.client.disconnect()
 
 
+def test_a_burst_from_one_person_across_two_replicas_is_answered_one_turn_at_a_time(production):
+    """Through nginx, the messages land on both replicas: the Redis lock keeps the turns whole."""
+    from tests.e2e.test_faults import check_a_burst_from_one_person
+
+    check_a_burst_from_one_person(production.url, production.env["RASA_JWT_SECRET"])
+
+
 def test_a_database_restart_needs_no_restart_of_anything_else(production):
     from bot.catalog import Catalogs
     from bot.config import load_settings
@@ -173,3 +180,31 @@ def test_killing_a_replica_under_load_loses_no_message_answer_or_handoff(product
           f"handoffs recorded twice {sum(c - 1 for c in handoffs.values())}; {len(latencies) / elapsed:.1f} "
           f"messages/s over {elapsed:.0f} s, slowest answer {max(latencies):.1f} s, "
           f"{sum(t > 10 for t in latencies)} answers over 10 s")
+
+
+def test_after_prod_down_and_up_conversations_and_handoffs_are_all_still_there(production):
+    store = Store(create_engine(production.env["DATABASE_URL"]))
+    handoffs_before = sorted(h["reference"] for h in store.handoffs())
+    engine = sa.create_engine(production.postgres.database_url("ihp_tracker"))
+    with engine.connect() as connection:
+        events_before = connection.execute(sa.text("SELECT count(*) FROM events")).scalar()
+    engine.dispose()
+    assert handoffs_before and events_before
+
+    production.down()
+    production.up(model_path())
+
+    after = Store(create_engine(production.env["DATABASE_URL"])).handoffs()
+    assert sorted(h["reference"] for h in after) == handoffs_before
+    engine = sa.create_engine(production.postgres.database_url("ihp_tracker"))
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM events")).scalar() == events_before
+    engine.dispose()
+    # A conversation goes on where it was: its profile still answers the last question.
+    sender = next(h["conversation_id"] for h in after if h["conversation_id"].startswith("load-"))
+    send_at_least_once(f"{production.url}/webhooks/rest/webhook", sender, TURNS[-1])
+    headers = {"Authorization": f"Bearer {bearer_token(production.env['RASA_JWT_SECRET'])}"}
+    events = requests.get(f"{production.url}/conversations/{sender}/tracker", headers=headers,
+                          timeout=30).json()["events"]
+    last_turn = events[max(i for i, e in enumerate(events) if e["event"] == "user"):]
+    assert "utter_pathway_nurse" in [e["metadata"]["utter_action"] for e in last_turn if e["event"] == "bot"]
