@@ -3,8 +3,9 @@
 - Message length: longer texts are cut to `max_chars` (no question needs more; a 100 KB paste would
   cost the classifier seconds and fill the tracker store).
 - Rate: a token bucket per sender, `messages` per `seconds` with bursts of as many; over it, the person
-  gets a polite "slow down" in their language instead of an answer. Buckets live in this process: with
-  several Rasa replicas behind sticky sessions, each holds its own senders.
+  gets a polite "slow down" in their language instead of an answer. Buckets live in each Rasa process:
+  behind a load balancer, each replica counts the messages it handles.
+- The conversation database down: the person is asked to send the message again (bot.server).
 """
 
 from __future__ import annotations

@@ -36,7 +36,10 @@ def install() -> None:
 
     def redacted_record(*args, **kwargs) -> logging.LogRecord:
         record = current(*args, **kwargs)
-        record.msg, record.args = redact(record.getMessage()), ()
+        try:
+            record.msg, record.args = redact(record.getMessage()), ()
+        except (TypeError, ValueError):  # arguments that do not fit the message: logging reports it
+            record.msg, record.args = redact(str(record.msg)), ()
         if record.exc_info and not record.exc_text:
             record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
         return record

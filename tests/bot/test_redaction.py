@@ -45,3 +45,14 @@ def test_installed_redaction_covers_every_logger_and_tracebacks(caplog):
         assert "ana@example.org" not in caplog.text and "[email]" in caplog.text
     finally:
         logging.setLogRecordFactory(previous)
+
+
+def test_a_record_whose_arguments_do_not_fit_is_still_redacted_and_never_raises():
+    previous = logging.getLogRecordFactory()
+    try:
+        redaction.install()
+        record = logging.getLogger("x").makeRecord("x", logging.INFO, "f", 1, "%d items for %s",
+                                                   ("many", "ana@example.org"), None)
+        assert "ana@example.org" not in record.getMessage()
+    finally:
+        logging.setLogRecordFactory(previous)
