@@ -8,6 +8,7 @@ counted in PostgreSQL: every message and answer, every handoff, and each profile
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 import threading
 import time
@@ -51,6 +52,7 @@ def production():
         yield stack
     finally:
         stack.down()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 async def test_a_staff_reply_sent_through_one_replica_reaches_a_widget_on_the_other(production):
