@@ -61,6 +61,14 @@ def apply_fixes() -> None:
 RETRY_HANDOFF_INTENT = "EXTERNAL_retry_handoff"
 
 
+class ConversationStorageError(Exception):
+    """The tracker store failed: the turn cannot be read or kept."""
+
+
+def raise_storage_unavailable(error: Exception) -> None:
+    raise ConversationStorageError() from error
+
+
 def apply_action_fallback(settings: Any) -> None:
     """When the action server does not answer (down, or slower than `ACTION_TIMEOUT_SECONDS`; Rasa waits
     five minutes), the person gets a short apology in their language and the offer of a case manager,
@@ -118,6 +126,7 @@ def apply_limits(settings: Any) -> None:
     `Agent.handle_message`, where every channel's messages enter, and a 1 MB cap on request bodies
     (Sanic's default is 100 MB)."""
     from rasa.core.agent import Agent
+    from rasa.core.tracker_store import FailSafeTrackerStore
 
     from bot.catalog import Catalogs
     from bot.gazetteer import cached_index
@@ -144,25 +153,24 @@ def apply_limits(settings: Any) -> None:
         message.text = shorten(message.text, settings.max_message_chars)
         if isinstance(message.text, str) and message.text.lstrip().startswith("/") and agent.domain:
             message.text = clean_payload(message.text, known_for(agent.domain.responses))
-        # Rasa answers from an empty conversation when its database is down (and loses the turn): ask
-        # the person to write again instead, in the language their channel gives.
-        store = getattr(agent.tracker_store, "_tracker_store", agent.tracker_store)
-        if hasattr(store, "reachable") and not store.reachable():
+        # Rasa's fail-safe store answers from an empty, in-memory conversation when the database is
+        # down (and loses the turn): made to raise instead, the person is asked to write again.
+        if isinstance(agent.tracker_store, FailSafeTrackerStore):
+            agent.tracker_store._on_tracker_store_error = raise_storage_unavailable
+        try:
+            if limiter.allow(message.sender_id):
+                return await handle_message(agent, message)
+            logger.warning("A sender went over the rate limit; they were asked to slow down.")
+            tracker = await agent.tracker_store.retrieve(message.sender_id)
+            language = conversation_language(
+                tracker.get_slot("language") if tracker else None, hint_in(message.metadata),
+                settings.default_language,
+            )
+            text = catalogs().get(language, SLOW_DOWN_MESSAGE)
+        except ConversationStorageError:
             logger.error("The conversation database does not answer; the person was asked to write again.")
             language = conversation_language(None, hint_in(message.metadata), settings.default_language)
-            await message.output_channel.send_text_message(
-                message.sender_id, catalogs().get(language, STORAGE_UNAVAILABLE_MESSAGE)
-            )
-            return None
-        if limiter.allow(message.sender_id):
-            return await handle_message(agent, message)
-        logger.warning("A sender went over the rate limit; they were asked to slow down.")
-        tracker = await agent.tracker_store.retrieve(message.sender_id)
-        language = conversation_language(
-            tracker.get_slot("language") if tracker else None, hint_in(message.metadata),
-            settings.default_language,
-        )
-        text = catalogs().get(language, SLOW_DOWN_MESSAGE)
+            text = catalogs().get(language, STORAGE_UNAVAILABLE_MESSAGE)
         await message.output_channel.send_text_message(message.sender_id, text)
         return None
 

@@ -57,15 +57,6 @@ class EventLogTrackerStore(SQLTrackerStore):
         self.sessionmaker = sessionmaker(bind=self.engine)  # for the inherited `keys()`
         self._insert = self.SQLEvent.__table__.insert()
 
-    def reachable(self) -> bool:
-        """Whether the database answers now (checked before each message, bot.server)."""
-        try:
-            with self.engine.connect() as connection:
-                connection.execute(sa.text("SELECT 1"))
-        except sa.exc.SQLAlchemyError:
-            return False
-        return True
-
     def _session_start(self, connection: Any, sender_id: str) -> float | None:
         return connection.execute(
             _SESSION_START, {"sender_id": sender_id, "type_name": SessionStarted.type_name}
