@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
 import yaml
+from babel import Locale
 
 from actions.answers import INTENT_TOPICS
 from bot.catalog import po_path, read_catalog
@@ -23,6 +24,7 @@ from bot.languages import SUPPORTED_LANGUAGES
 
 URL = re.compile(r"https?://[^\s/$.?#][^\s]*")
 STATE_CODE = re.compile(r"[A-Z]{2}")
+NOT_PUBLISHED = "not_published"
 # Place names are reference data (USPS codes, city names), not facts that age.
 PLACES_REVIEWED = dt.date(2026, 11, 23)
 REVIEW_AFTER_DAYS = 365
@@ -102,9 +104,27 @@ def validate(kb: Dict[str, Any], response_names: set) -> List[str]:
             errors.append(f"{where}: url is not a URL")
         if not program.get("national") and not STATE_CODE.fullmatch(str(program.get("state", ""))):
             errors.append(f"{where}: a local program needs a state code")
+        _check_program_languages(where, program, errors)
     _validate_roadmaps(kb, set(professions) | set(kb["professions"].get("aliases") or {}), errors)
     _validate_glossary(kb, response_names, errors)
     return errors
+
+
+def _check_program_languages(where: str, program: Dict[str, Any], errors: List[str]) -> None:
+    """`languages` is stated either way: the codes the program's page gives, with that page, or
+    `not_published`."""
+    spoken = program.get("languages")
+    if spoken == NOT_PUBLISHED:
+        return
+    if not isinstance(spoken, list) or not spoken:
+        errors.append(f"{where}: languages must be a list of language codes or {NOT_PUBLISHED!r}")
+        return
+    known = Locale("en").languages
+    for code in spoken:
+        if code not in known:
+            errors.append(f"{where}: unknown language code {code!r}")
+    if not URL.fullmatch(str(program.get("languages_source", ""))):
+        errors.append(f"{where}: languages need a languages_source URL")
 
 
 def _validate_glossary(kb: Dict[str, Any], response_names: set, errors: List[str]) -> None:

@@ -111,19 +111,24 @@ class Renderer:
         return self.catalogs.get(language, f"state.{place}") if _STATE_CODE.fullmatch(place) else place
 
     def program_line(self, language: str, program: Mapping[str, Any]) -> str:
-        services = self.catalogs.get(language, msgid("list_separator")).join(
+        separator = self.catalogs.get(language, msgid("list_separator"))
+        services = separator.join(
             self.catalogs.get(language, f"service.{code}") for code in program.get("services", [])
         )
-        return self.text(
-            language,
-            msgid("program_line"),
-            {
-                "name": program["name"],
-                "location": program.get("location", ""),
-                "services": services,
-                "url": program.get("url", ""),
-            },
-        )
+        arguments = {
+            "name": program["name"],
+            "location": program.get("location", ""),
+            "services": services,
+            "url": program.get("url", ""),
+        }
+        # Most programs do not publish the languages they work in (`not_published` in the KB): the
+        # line then says nothing rather than guess.
+        spoken = program.get("languages")
+        if not isinstance(spoken, list):
+            return self.text(language, msgid("program_line"), arguments)
+        names = babel_locale(language).languages
+        arguments["languages"] = separator.join(names.get(code, code) for code in spoken)
+        return self.text(language, msgid("program_line_languages"), arguments)
 
     def render(
         self,

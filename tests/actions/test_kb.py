@@ -49,6 +49,22 @@ def test_validation_catches_problems(kb):
     assert "url is not a URL" in errors and "no sources" in errors and "utter_missing" in errors
 
 
+def test_program_languages_are_stated_with_their_source_or_marked_not_published(kb):
+    assert all("languages" in program for program in kb["programs"]["programs"])
+    broken = copy.deepcopy(kb)
+    programs = broken["programs"]["programs"]
+    del programs[0]["languages"]
+    programs[1]["languages"] = ["es", "klingon"]
+    programs[1]["languages_source"] = "https://example.org/languages"
+    programs[2]["languages"] = ["es"]
+    programs[2].pop("languages_source", None)
+    errors = validate(broken, domain_response_names())
+    first, second, third = (f"programs.{program['id']}" for program in programs[:3])
+    assert f"{first}: languages must be a list of language codes or 'not_published'" in errors
+    assert f"{second}: unknown language code 'klingon'" in errors
+    assert f"{third}: languages need a languages_source URL" in errors
+
+
 def test_roadmap_validation_catches_problems(kb):
     broken = copy.deepcopy(kb)
     del broken["roadmaps"]["roadmaps"]["midwife"]

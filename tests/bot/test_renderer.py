@@ -13,6 +13,7 @@ CATALOGS = Catalogs(
             "button.yes": "Yes",
             "utter_programs": "{programs}",
             "program_line": "• {name} ({location}): {services}. {url}",
+            "program_line_languages": "• {name} ({location}): {services}. Languages: {languages}. {url}",
             "service.mentoring": "mentoring",
             "list_separator": ", ",
             "service.courses": "courses",
@@ -30,7 +31,9 @@ CATALOGS = Catalogs(
             "utter_note": "📍 {note}",
             "roadmap.state.hours": "{place} asks for {hours} hours.",
         },
-        "es": {"utter_hello": "¡Hola {name}!", "profession.nurse": "enfermeras", "button.yes": "Sí",
+        "es": {"utter_hello": "¡Hola {name}!", "utter_programs": "{programs}", "list_separator": ", ",
+               "program_line_languages": "• {name}: {services}. Idiomas: {languages}. {url}",
+               "profession.nurse": "enfermeras", "button.yes": "Sí",
                "utter_list": "Sitios para {profession}:\n{sites}", "website_line": "• {name}: {url}"},
     }
 )
@@ -64,6 +67,19 @@ def test_program_lines_translate_services(renderer):
     assert renderer.text("en", "utter_programs", {"programs": [program]}) == (
         "• X (Denver, CO): mentoring, courses. u"
     )
+
+
+def test_program_languages_are_named_in_the_persons_language_only_when_published(renderer):
+    program = {"name": "X", "location": "Silver Spring, MD", "services": [], "url": "u"}
+    published = {**program, "languages": ["es", "am"]}
+    assert renderer.text("en", "utter_programs", {"programs": [published]}) == (
+        "• X (Silver Spring, MD): . Languages: Spanish, Amharic. u"
+    )
+    assert renderer.text("es", "utter_programs", {"programs": [published]}) == (
+        "• X: . Idiomas: español, amárico. u"
+    )
+    not_published = {**program, "languages": "not_published"}
+    assert "Languages" not in renderer.text("en", "utter_programs", {"programs": [not_published]})
 
 
 def test_response_metadata_fixes_the_language(renderer):
