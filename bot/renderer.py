@@ -154,6 +154,8 @@ class Renderer:
             ]
         message["language"] = language
         message["direction"] = "rtl" if language in RIGHT_TO_LEFT else "ltr"
+        if (template.get("metadata") or {}).get("whole"):
+            message["whole"] = True  # the content asked for (a plan): channels must not cut it short
         return message
 
     def _button_title(self, language: str, title: str) -> str:

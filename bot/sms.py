@@ -3,7 +3,8 @@
 Every request must carry a valid `X-Twilio-Signature` (Twilio's RequestValidator; anything else gets
 403 and is not processed). Buttons become numbered options and a reply of just that number stands
 for the button; messages are cut at word boundaries to fit a few SMS segments (160 GSM-7 or 70 UCS-2
-characters each, so Arabic, Persian, Cyrillic and Chinese get shorter parts); STOP silences the
+characters each, so Arabic, Persian, Cyrillic and Chinese get shorter parts), labelled "(1/3)" in order,
+and a plan (a `whole` response) is never cut short; STOP silences the
 assistant for that number until START, HELP is the help intent. Rasa's built-in Twilio connector
 checks no signature, hence this one.
 
@@ -45,6 +46,16 @@ HELP = {"HELP", "INFO"}
 REPLY_WITH_NUMBER = msgid("sms.reply_with_number")
 SEGMENTS_PER_MESSAGE = 4  # a concatenated SMS of four segments still arrives as one message on phones
 MAX_MESSAGES = 3
+# A response marked `whole` (a plan, a list of programs: the content the person asked for) is never
+# cut short; this only bounds a runaway list.
+MAX_WHOLE_MESSAGES = 8
+# Parts of one answer are labelled "(2/4)": SMS can arrive out of order. Room kept for "(10/10) ".
+PART_LABEL_UNITS = 8
+# Pictographs that would make a whole English plan UCS-2 (twice the SMS) get GSM-7 stand-ins.
+GSM7_STAND_INS = {
+    "👉": ">>", "✅": "(ok)", "📍": "*", "•": "-", "·": "-", "’": "'", "“": '"', "”": '"', "«": '"', "»": '"',
+    "–": "-", "—": "-",
+}
 
 
 def is_gsm7(text: str) -> bool:
@@ -64,16 +75,28 @@ def message_capacity(text: str, segments: int = SEGMENTS_PER_MESSAGE) -> int:
     return segments * (153 if gsm7 else 67) if segments > 1 else (160 if gsm7 else 70)
 
 
-def split_sms(text: str, segments: int = SEGMENTS_PER_MESSAGE, max_messages: int = MAX_MESSAGES) -> List[str]:
-    """Messages of at most `segments` segments each, cut between lines (a numbered option stays with
-    its title), or between words when one line is too long, so links stay whole.
+def gsm7_stand_ins(text: str) -> str:
+    """The text with its decorative symbols replaced, if that makes all of it GSM-7; else unchanged
+    (a Cyrillic or Chinese text is UCS-2 anyway, and keeps its symbols)."""
+    plain = text.replace("\u00a0", " ")  # French typography's no-break space is not GSM-7
+    for symbol, stand_in in GSM7_STAND_INS.items():
+        plain = plain.replace(symbol, stand_in)
+    return plain if is_gsm7(plain) else text.replace("\u00a0", " ")
+
+
+def split_sms(
+    text: str, segments: int = SEGMENTS_PER_MESSAGE, max_messages: int = MAX_MESSAGES, reserve: int = 0
+) -> List[str]:
+    """Messages of at most `segments` segments each (less `reserve` units, for a label), cut between
+    lines (a numbered option stays with its title), or between words when one line is too long, so
+    links stay whole.
 
     More than `max_messages` would flood a phone: the rest is dropped with an ellipsis (answers carry
     the official site early, and the full plan has its own page).
     """
-    text = text.replace("\u00a0", " ").strip()  # French typography's no-break space is not GSM-7
+    text = gsm7_stand_ins(text).strip()
     gsm7 = is_gsm7(text)
-    capacity = message_capacity(text, segments)
+    capacity = message_capacity(text, segments) - reserve
 
     def fits(candidate: str) -> bool:
         return sms_units(candidate, gsm7) <= capacity
@@ -211,16 +234,32 @@ class TwilioSmsOutput(OutputChannel):
     async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
         if self.state.opted_out(recipient_id):
             return
-        parts = split_sms(message.get("text") or "")
+        for part in self.parts_of(message):
+            await self.send_text_message(recipient_id, part)
         buttons = message.get("buttons") or message.get("quick_replies") or []
-        if buttons:  # the options come last and whole, however long the answer before them
+        if buttons:
+            self.state.set_menu(recipient_id, [str(b.get("payload", "")) for b in buttons])
+
+    def parts_of(self, message: Dict[str, Any]) -> List[str]:
+        """The SMS one response becomes: its text, then its options last and whole, labelled in order."""
+        limit = MAX_WHOLE_MESSAGES if message.get("whole") else MAX_MESSAGES
+        buttons = message.get("buttons") or message.get("quick_replies") or []
+        menu: List[str] = []
+        if buttons:
             language = message.get("language") or self.default_language
             instruction = self.catalogs.get(language, REPLY_WITH_NUMBER)
-            menu = numbered_options([str(b.get("title", "")) for b in buttons], instruction)
-            parts = parts[: MAX_MESSAGES - 1] + split_sms(menu, max_messages=1)
-            self.state.set_menu(recipient_id, [str(b.get("payload", "")) for b in buttons])
-        for part in parts:
-            await self.send_text_message(recipient_id, part)
+            options = numbered_options([str(b.get("title", "")) for b in buttons], instruction)
+            menu = split_sms(options, max_messages=1, reserve=PART_LABEL_UNITS)
+        text = message.get("text") or ""
+        parts = split_sms(text, max_messages=limit - len(menu), reserve=PART_LABEL_UNITS) if text else []
+        if parts and menu:
+            together = f"{parts[-1]}\n{menu[0]}"
+            if sms_units(together, is_gsm7(together)) <= message_capacity(together) - PART_LABEL_UNITS:
+                parts[-1], menu = together, []
+        parts += menu
+        if len(parts) == 1:
+            return parts
+        return [f"({number}/{len(parts)}) {part}" for number, part in enumerate(parts, 1)]
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         from twilio.base.exceptions import TwilioException

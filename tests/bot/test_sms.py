@@ -1,8 +1,22 @@
-import pytest
+import re
 
+import pytest
+from rasa.shared.core.domain import Domain
+
+from actions import answers
+from actions.kb import read_kb, rows_for
+from actions.store import Store, create_engine
+from bot.catalog import Catalogs
+from bot.config import load_settings
+from bot.languages import SUPPORTED_LANGUAGES
+from bot.renderer import Renderer
 from bot.sms import (
+    MAX_MESSAGES,
+    MAX_WHOLE_MESSAGES,
     SenderState,
+    TwilioSmsOutput,
     chosen_option,
+    gsm7_stand_ins,
     is_gsm7,
     keyword,
     message_capacity,
@@ -111,3 +125,77 @@ def test_blank_form_fields_are_kept_for_the_signature():
     body = b"From=%2B15551234567&Body=&MediaUrl0=https%3A%2F%2Fapi.twilio.com%2Fm.jpg&NumMedia=1"
     assert signed_form(body) == {"From": "+15551234567", "Body": "", "NumMedia": "1",
                                  "MediaUrl0": "https://api.twilio.com/m.jpg"}
+
+
+def test_pictographs_get_gsm7_stand_ins_only_when_that_makes_the_text_gsm7():
+    assert gsm7_stand_ins("👉 1. Exam · Texas\n✅ 2. English") == ">> 1. Exam - Texas\n(ok) 2. English"
+    assert gsm7_stand_ins("👉 1. Экзамен") == "👉 1. Экзамен"  # Cyrillic is UCS-2 anyway
+
+
+@pytest.fixture(scope="module")
+def sms_output():
+    return TwilioSmsOutput(None, "+15550000", None, Catalogs.load(load_settings().locales_dir), "en")
+
+
+def test_parts_are_labelled_in_order_and_options_come_last_and_whole(sms_output):
+    message = {"text": "\n".join(f"Line {n} " + "word " * 20 for n in range(30)), "language": "es",
+               "buttons": [{"title": "Mi plan", "payload": "/ask_roadmap"}]}
+    parts = sms_output.parts_of(message)
+    assert len(parts) == MAX_MESSAGES
+    assert [p.split(" ", 1)[0] for p in parts] == ["(1/3)", "(2/3)", "(3/3)"]
+    assert parts[1].endswith(" ...")  # the answer is cut visibly, not silently
+    assert parts[2].startswith("(3/3) 1. Mi plan\n")
+    assert all(sms_units(p, is_gsm7(p)) <= message_capacity(p) for p in parts)
+
+
+def test_a_short_answer_and_its_options_share_one_sms(sms_output):
+    message = {"text": "Hello!", "buttons": [{"title": "My plan", "payload": "/ask_roadmap"}]}
+    assert sms_output.parts_of(message) == ["Hello!\n1. My plan\nReply with the number of your choice."]
+
+
+def test_a_whole_response_is_never_cut(sms_output):
+    text = "\n".join(f"{n}. Step " + "word " * 20 for n in range(1, 25))
+    assert len(sms_output.parts_of({"text": text})) == MAX_MESSAGES
+    parts = sms_output.parts_of({"text": text, "whole": True})
+    assert MAX_MESSAGES < len(parts) <= MAX_WHOLE_MESSAGES
+    assert " ".join(" ".join(p.split(" ", 1)[1] for p in parts).split()) == " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def kb_store():
+    settings = load_settings()
+    store = Store(create_engine("sqlite://"))
+    store.replace_kb(*rows_for(read_kb(settings.kb_dir, settings.gazetteer_dir)))
+    return store
+
+
+def without_labels(parts):
+    return " ".join(" ".join(re.sub(r"^\(\d+/\d+\) ", "", p) for p in parts).split())
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_every_real_plan_arrives_whole_by_sms(sms_output, kb_store, language):
+    """Each roadmap in each state that has programs or notes, as the plan, state notes and programs
+    the person receives: nothing cut, every SMS within its segments."""
+    settings = load_settings()
+    kb = read_kb(settings.kb_dir, settings.gazetteer_dir)
+    renderer = Renderer(sms_output.catalogs)
+    responses = Domain.load("domain.yml").responses
+    states = {p["state"] for p in kb["programs"]["programs"] if p.get("state")}
+    states |= {s for note in kb["roadmaps"]["state_notes"] for s in note["states"]}
+    asked = ("profession", "country", "us_state", "immigration_status", "milestones")
+    counts = []
+    for profession in kb["roadmaps"]["roadmaps"]:
+        for us_state in sorted(states):
+            profile = answers.Profile(profession, us_state, None, "IN", "no_status", ("english_test",))
+            reply = answers.roadmap_reply(profile, kb_store, us_state, answers.RoadmapState(asked))
+            assert reply.gives("utter_roadmap")
+            for said in reply.responses:
+                arguments = {k: v for k, v in said.items() if k != "response"}
+                message = renderer.render(responses[said["response"]][0], language, arguments)
+                parts = sms_output.parts_of(message)
+                assert all(sms_units(p, is_gsm7(p)) <= message_capacity(p) for p in parts)
+                assert not parts[-1].endswith(("...", "…")), (profession, us_state, said["response"])
+                assert without_labels(parts).startswith(" ".join(gsm7_stand_ins(message["text"]).split()))
+                counts.append(len(parts))
+    assert max(counts) <= MAX_WHOLE_MESSAGES
