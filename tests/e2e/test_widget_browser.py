@@ -9,6 +9,7 @@ import requests
 from bot.catalog import RIGHT_TO_LEFT, Catalogs, autonym
 from bot.config import load_settings
 from bot.languages import SUPPORTED_LANGUAGES
+from bot.renderer import Renderer
 from tests.e2e.test_conversations import SCRIPTS, load
 
 pytestmark = pytest.mark.e2e
@@ -177,3 +178,36 @@ def test_starting_over_leaves_nothing_of_the_old_conversation_on_the_screen(page
     page.reload()  # and a reload brings back the new conversation, not the old one
     page.locator(".message.bot").first.wait_for(timeout=TIMEOUT_MS)
     assert page.locator(".message.user").count() == 0
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_a_plan_shows_its_steps_links_buttons_and_printable_page(page, language):
+    catalogs = Catalogs.load(load_settings().locales_dir)
+    open_widget(page)
+    page.locator("select.language").select_option(language)
+    page.locator(f".message.bot .text[lang='{language}']").last.wait_for(timeout=TIMEOUT_MS)
+    for typed in ("/ask_roadmap", '/inform{"profession":"nurse"}', "/skip", '/inform{"us_state":"NY"}',
+                  '/inform{"immigration_status":"visa"}'):
+        ask(page, typed)
+    ask(page, "/deny")  # nothing done yet
+    printable = page.locator(".message.bot a[href*='/plan/']").last
+    printable.wait_for(timeout=TIMEOUT_MS)
+    plan = page.locator(".message.bot", has_text=catalogs.get(language, "roadmap.title.nclex")).last
+    lines = plan.locator(".text").inner_text().split("\n")
+    # One step a line, numbered in order, the next step's official site a link that opens outside.
+    renderer = Renderer(catalogs)
+    first = {"number": 1, "title": catalogs.get(language, "roadmap.title.nursing_board")}
+    assert renderer.text(language, "roadmap.line_next", first).split("\n")[0] in lines
+    later = [{"number": n, "title": catalogs.get(language, "roadmap.title.nclex")} for n in range(2, 8)]
+    assert any(renderer.text(language, "roadmap.line_later", step) in lines for step in later)
+    site = plan.locator("a[href^='https://']").first
+    assert site.get_attribute("target") == "_blank" and site.inner_text() in site.get_attribute("href")
+    assert page.locator(".message.bot .text[lang]").last.get_attribute("dir") == (
+        "rtl" if language in RIGHT_TO_LEFT else "ltr"
+    )
+    # The printable page opens in the person's language.
+    assert f'lang="{language}"' in requests.get(printable.get_attribute("href"), timeout=30).text
+    # The plan's buttons carry their titles in the language, and one click asks for the programs.
+    page.locator("button.reply", has_text=catalogs.get(language, "button.programs")).last.click()
+    programs_ending = catalogs.get(language, "utter_programs_found").rsplit("}", 1)[1].strip()
+    page.locator(".message.bot", has_text=programs_ending).nth(1).wait_for(timeout=TIMEOUT_MS)

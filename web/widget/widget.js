@@ -159,7 +159,9 @@ function ihpNavigatorWidget(io, ASSETS, script) {
   function onBotMessage(message) {
     if (message.language && message.language !== state.language) applyLanguage(message.language);
     addMessage({ sender: message.sender || "bot", text: message.text, language: message.language, direction: message.direction });
-    showReplies(message.quick_replies, message.language);
+    // A plan's options stay while the notes and programs that follow it in the same turn arrive;
+    // the person's next message clears them (say).
+    if ((message.quick_replies || []).length) showReplies(message.quick_replies, message.language);
     if (!state.open) launcher.classList.add("unread");
   }
 
@@ -171,7 +173,11 @@ function ihpNavigatorWidget(io, ASSETS, script) {
     var last = shown[shown.length - 1];
     if (last && last.sender !== "user") {
       if (last.language) applyLanguage(last.language);
-      showReplies(last.quick_replies, last.language);
+      // The options of the last turn, as they were shown live: the last answer since the person's
+      // last message that had any.
+      for (var i = shown.length - 1; i >= 0 && shown[i].sender !== "user"; i--) {
+        if ((shown[i].quick_replies || []).length) { showReplies(shown[i].quick_replies, shown[i].language); break; }
+      }
     }
   }
 
