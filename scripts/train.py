@@ -27,6 +27,7 @@ TRAINING_INPUTS = (
     "bot/language_identifier.py",
     "bot/tokenizer.py",
     "bot/intent_classifier.py",
+    "bot/sentence_encoder.py",
     "requirements/constraints.txt",
 )
 MODELS_DIR = PROJECT_ROOT / "models"

@@ -16,6 +16,7 @@ from bot.intent_classifier import (
     inverse_document_frequency,
     question_clause_counts,
     sentence_counts,
+    sentence_vectors,
     tfidf,
 )
 
@@ -82,6 +83,29 @@ def test_fit_ranks_the_right_intent_first_with_probabilities_that_sum_to_one(tmp
     assert [model.intents[i] for i in probabilities.argmax(axis=1)] == ["greet", "ask_visa", "ask_exam"]
     assert np.allclose(probabilities.sum(axis=1), 1.0)
     assert (probabilities.max(axis=1) > 0.5).all()
+
+
+def test_dense_sentence_vectors_count_beside_the_counts(tmp_path):
+    """Messages the counts cannot tell apart are separated by their dense vectors, at the configured
+    weight, and ranking then needs the vectors."""
+    messages = training_messages()
+    train_featurizer(messages, tmp_path)
+    counts, sizes = sentence_counts(messages)
+    labels = [m.get("intent") for m in messages]
+    # A dense feature that says only which intent: weight 0 ignores it, weight 1 learns it.
+    vectors = np.array([[float(label == intent) for intent in EXAMPLES] for label in labels])
+    model = fit(counts, labels, sizes, c=0.5, folds=3, seed=7, vectors=vectors, dense_weight=1.0)
+    blank = scipy.sparse.csr_matrix((3, counts.shape[1]))
+    probabilities = model.rank(blank, np.eye(3))
+    assert [model.intents[i] for i in probabilities.argmax(axis=1)] == list(EXAMPLES)  # eye: row = intent
+    ignored = fit(counts, labels, sizes, c=0.5, folds=3, seed=7, vectors=vectors, dense_weight=0.0)
+    assert np.allclose(ignored.rank(blank, np.eye(3)), ignored.rank(blank, np.zeros((3, 3))))
+    assert model.dense_width == 3 and ignored.dense_width == 3
+
+
+def test_messages_without_dense_features_get_zero_vectors():
+    assert sentence_vectors([Message(data={"text": "hi"})]).shape == (1, 0)
+    assert not sentence_vectors([Message(data={"text": "hi"})], width=4).any()
 
 
 def test_the_same_data_gives_the_same_model(tmp_path):
