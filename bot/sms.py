@@ -234,11 +234,11 @@ class TwilioSmsOutput(OutputChannel):
     async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
         if self.state.opted_out(recipient_id):
             return
+        buttons = message.get("buttons") or message.get("quick_replies") or []
+        if buttons:  # before sending: a quick "1" must find its menu
+            self.state.set_menu(recipient_id, [str(b.get("payload", "")) for b in buttons])
         for part in self.parts_of(message):
             await self.send_text_message(recipient_id, part)
-        buttons = message.get("buttons") or message.get("quick_replies") or []
-        if buttons:
-            self.state.set_menu(recipient_id, [str(b.get("payload", "")) for b in buttons])
 
     def parts_of(self, message: Dict[str, Any]) -> List[str]:
         """The SMS one response becomes: its text, then its options last and whole, labelled in order."""
