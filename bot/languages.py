@@ -366,7 +366,8 @@ def next_conversation_language(current: str | None, clear_language: str | None, 
     still Ukrainian. A message in another non-Latin script switches (unless it still has words in the
     conversation's script); otherwise it needs SWITCH_MIN_WORDS words, and either letters only the new
     language uses (Ukrainian "ї" against Russian) or no word that marks the current language against
-    the new one.
+    the new one and, between two languages of one script, a word that marks the new one: "хочу живого
+    консультанта" is as Ukrainian as it is Russian, and stays in a Ukrainian conversation.
     """
     if clear_language not in SUPPORTED_LANGUAGES or clear_language == current:
         return current
@@ -385,6 +386,10 @@ def next_conversation_language(current: str | None, clear_language: str | None, 
         return clear_language
     model = _domain_model()
     if any(model.is_marker(word, of=current, against=clear_language) for word in words):
+        return current
+    if new_script == own_script and not any(
+        model.is_marker(word, of=clear_language, against=current) for word in words
+    ):
         return current
     return clear_language
 

@@ -95,6 +95,9 @@ def languages_nlu_dir():
         ("en", "es", "gracias"),
         ("tl", None, "salamat po"),  # the message was not clear enough
         ("fr", "unsupported", "grazie mille per tutto il vostro aiuto"),
+        # Every word is Ukrainian as much as Russian: nothing says the person changed language.
+        ("uk", "ru", "хочу живого оператора"),
+        ("ru", "uk", "хочу живого оператора"),
     ],
 )
 def test_an_established_conversation_keeps_its_language(current, clear, text):
@@ -109,6 +112,8 @@ def test_an_established_conversation_keeps_its_language(current, clear, text):
         ("en", "zh", "护士"),  # another script says enough even in one word
         ("ar", "fa", "من پرستار هستم و در تگزاس زندگی می کنم"),
         ("fr", "tl", "paano mag apply ng NCLEX dito sa California"),
+        ("uk", "ru", "хочу поговорить с живым консультантом"),  # "поговорить", "с" are Russian
+        ("pt", "es", "necesito ayuda con la licencia de enfermera"),
     ],
 )
 def test_a_clear_message_in_another_language_switches(current, clear, text):
