@@ -78,10 +78,11 @@ def message_capacity(text: str, segments: int = SEGMENTS_PER_MESSAGE) -> int:
 def gsm7_stand_ins(text: str) -> str:
     """The text with its decorative symbols replaced, if that makes all of it GSM-7; else unchanged
     (a Cyrillic or Chinese text is UCS-2 anyway, and keeps its symbols)."""
-    plain = text.replace("\u00a0", " ")  # French typography's no-break space is not GSM-7
+    text = text.replace("\u00a0", " ")  # French typography's no-break space is not GSM-7
+    plain = text
     for symbol, stand_in in GSM7_STAND_INS.items():
         plain = plain.replace(symbol, stand_in)
-    return plain if is_gsm7(plain) else text.replace("\u00a0", " ")
+    return plain if is_gsm7(plain) else text
 
 
 def split_sms(
@@ -132,6 +133,10 @@ def split_sms(
             last = last.rsplit(" ", 1)[0] if " " in last else last[:-1]
         messages[-1] = last + ellipsis
     return messages
+
+
+def buttons_of(message: Dict[str, Any]) -> List[Dict[str, Any]]:
+    return message.get("buttons") or message.get("quick_replies") or []
 
 
 def keyword(body: str) -> str | None:
@@ -234,7 +239,7 @@ class TwilioSmsOutput(OutputChannel):
     async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
         if self.state.opted_out(recipient_id):
             return
-        buttons = message.get("buttons") or message.get("quick_replies") or []
+        buttons = buttons_of(message)
         if buttons:  # before sending: a quick "1" must find its menu
             self.state.set_menu(recipient_id, [str(b.get("payload", "")) for b in buttons])
         for part in self.parts_of(message):
@@ -243,7 +248,7 @@ class TwilioSmsOutput(OutputChannel):
     def parts_of(self, message: Dict[str, Any]) -> List[str]:
         """The SMS one response becomes: its text, then its options last and whole, labelled in order."""
         limit = MAX_WHOLE_MESSAGES if message.get("whole") else MAX_MESSAGES
-        buttons = message.get("buttons") or message.get("quick_replies") or []
+        buttons = buttons_of(message)
         menu: List[str] = []
         if buttons:
             language = message.get("language") or self.default_language
