@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -31,6 +32,10 @@ TRAINING_INPUTS = (
     "requirements/constraints.txt",
 )
 MODELS_DIR = PROJECT_ROOT / "models"
+# Rasa reuses a component's cached output while its config and data are unchanged, even when our code
+# that computed it (the tokenizer, the language identifier) changed: one cache per version of that code.
+CODE_INPUTS = tuple(name for name in TRAINING_INPUTS if name.endswith((".py", ".txt")))
+RASA_CACHE_ROOT = Path(".rasa") / "cache"
 
 
 def input_files(root: Path = PROJECT_ROOT) -> List[Path]:
@@ -51,6 +56,19 @@ def inputs_hash(files: Iterable[Path], root: Path = PROJECT_ROOT) -> str:
     return digest.hexdigest()[:16]
 
 
+def rasa_cache_dir(root: Path = PROJECT_ROOT) -> Path:
+    code = [root / name for name in CODE_INPUTS if (root / name).exists()]
+    return root / RASA_CACHE_ROOT / inputs_hash(code, root)
+
+
+def _drop_other_caches(keep: Path) -> None:
+    for entry in keep.parent.iterdir() if keep.parent.exists() else ():
+        if entry.is_dir() and entry != keep:
+            shutil.rmtree(entry)
+        elif entry.is_file():
+            entry.unlink()
+
+
 def model_path(root: Path = PROJECT_ROOT) -> Path:
     return MODELS_DIR / f"ihp-{inputs_hash(input_files(root), root)}.tar.gz"
 
@@ -68,7 +86,12 @@ def train(force: bool = False) -> Path:
         "--config", "config.yml", "--domain", "domain.yml", "--data", "data/nlu", "data/rules",
         "--out", str(MODELS_DIR), "--fixed-model-name", target.name[: -len(".tar.gz")],
     ]
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "RASA_TELEMETRY_ENABLED": "false"}
+    cache = rasa_cache_dir()
+    _drop_other_caches(cache)
+    env = {
+        **os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "RASA_TELEMETRY_ENABLED": "false",
+        "RASA_CACHE_DIRECTORY": str(cache),
+    }
     result = subprocess.run(command, cwd=PROJECT_ROOT, env=env)
     if result.returncode != 0 or not target.exists():
         raise SystemExit(f"error: training failed (exit code {result.returncode})")
