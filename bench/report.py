@@ -94,6 +94,19 @@ def markdown(results: Dict, charts: List[str]) -> str:
             f"| {s['language_id_accuracy']:.1%} | {_marked(s['conversation_kept'], 'language id')} "
             f"| {_marked(s['conversation_switched'], 'language id')} |"
         )
+    if u.get("romanized"):  # results of runs before 2026-11-24 have no romanized data
+        lines += [
+            "", "Typed in Latin letters (Arabizi, Finglish, Russian and Ukrainian translit; "
+            "tests/nlu/romanized, scored apart):", "",
+            "| language | examples | intent accuracy | language id, one message alone | kept in conversation "
+            "| switched to it |",
+            "|---|---|---|---|---|---|",
+        ]
+        for lang, s in u["romanized"].items():
+            lines.append(
+                f"| {lang} | {s['examples']} | {s['accuracy']:.1%} | {s['language_id_accuracy']:.1%} "
+                f"| {s['conversation_kept']:.1%} | {s['conversation_switched']:.1%} |"
+            )
     lines += ["", "| entity | precision | recall | F1 | support |", "|---|---|---|---|---|"]
     for kind, s in u["entities"].items():
         lines.append(

@@ -1,5 +1,6 @@
-"""Understanding figures: intents and language id per language (scripts.evaluate_nlu), entity F1 of the
-gazetteer on the annotated held-out data, and the intent confusion matrix."""
+"""Understanding figures: intents and language id per language (scripts.evaluate_nlu), also for the
+romanized held-out data, entity F1 of the gazetteer on the annotated held-out data, and the intent
+confusion matrix."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Dict
 from bot.config import load_settings
 from bot.gazetteer import cached_index
 from bot.languages import SUPPORTED_LANGUAGES
-from scripts.evaluate_nlu import HELD_OUT_DIR, evaluate
+from scripts.evaluate_nlu import HELD_OUT_DIR, LanguageScore, evaluate_all
 from scripts.train import model_path
 
 ENTITY_TYPES = ("city", "us_state", "profession", "country")
@@ -41,23 +42,27 @@ def entity_scores() -> Dict[str, Dict[str, float]]:
     return scores
 
 
+def per_language(scores: Dict[str, LanguageScore]) -> Dict[str, Dict[str, float]]:
+    return {
+        lang: {"examples": s.examples, "accuracy": round(s.accuracy, 4), "macro_f1": round(s.macro_f1, 4),
+               "language_id_accuracy": round(s.language_id_accuracy, 4),
+               "conversation_kept": round(s.conversation_kept, 4),
+               "conversation_switched": round(s.conversation_switched, 4)}
+        for lang, s in scores.items()
+    }
+
+
 def understanding() -> Dict:
-    scores = asyncio.run(evaluate(model_path()))
+    scores, romanized = asyncio.run(evaluate_all(model_path()))
     confusion: Counter = Counter()
     for score in scores.values():
         for _, gold, predicted in score.errors:
             confusion[(gold, predicted)] += 1
     return {
-        "intents": {
-            lang: {"examples": s.examples, "accuracy": round(s.accuracy, 4), "macro_f1": round(s.macro_f1, 4),
-                   "language_id_accuracy": round(s.language_id_accuracy, 4),
-                   "conversation_kept": round(s.conversation_kept, 4),
-                   "conversation_switched": round(s.conversation_switched, 4)}
-            for lang, s in scores.items()
-        },
+        "intents": per_language(scores),
+        "romanized": per_language(romanized),
         "entities": entity_scores(),
         "confusions": [
             {"gold": g, "predicted": p, "count": n} for (g, p), n in confusion.most_common()
         ],
     }
-

@@ -40,6 +40,11 @@ SCRIPT_OF = {
     "ar": "arabic", "fa": "arabic", "ru": "cyrillic", "uk": "cyrillic", "zh": "han",
 }
 _LATIN_SUPPORTED = ("en", "es", "fr", "pt", "tl")
+# Languages of another script that people also type in Latin letters: Arabizi ("3ayez a3mel el
+# license"), Finglish ("mikham parastar sham"), Russian and Ukrainian translit ("ya vrach", "ya likar").
+ROMANIZED = ("ar", "fa", "ru", "uk")
+# How sure the Latin-letters model must be before Latin text is taken for one of them.
+ROMANIZED_MIN_SHARE = 0.9
 # Languages lingua may also answer for Latin-script text, so that Italian or German is recognised as
 # "not ours" instead of being forced onto Spanish or English. They never become a conversation language.
 _LATIN_DECOYS = ("it", "de", "nl", "pl", "tr", "vi", "id", "ro", "sv", "cs", "hu")
@@ -60,7 +65,7 @@ _OTHER_SCRIPTS = re.compile(
     r"[\u0370-\u03ff\u0590-\u05ff\u0900-\u0dff\u0e00-\u0e7f\u10a0-\u10ff\u0530-\u058f\u1200-\u137f]"
 )
 # Official names, acronyms, numbers and links say nothing about the language of the sentence.
-_NEUTRAL_TOKEN = re.compile(r"https?://\S+|\S+@\S+|\b[A-Z0-9][A-Z0-9-]{1,}\b|\d+")
+_NEUTRAL_TOKEN = re.compile(r"https?://\S+|\S+@\S+|\b[A-Z0-9][A-Z0-9-]{1,}\b|\b\d+\b")
 _WORD = re.compile(r"\w+")
 
 _LINGUA_NAMES = {
@@ -209,6 +214,9 @@ def _russian_or_ukrainian(text: str) -> Detection:
 
 
 def _latin(text: str, word_count: int) -> Detection:
+    romanized, probable = _romanized(text)
+    if romanized:
+        return Detection(romanized, probable, _reliable(probable, word_count))
     ranked = _ranked(_detector(), text)
     if not ranked:
         return NO_SIGNAL
@@ -222,7 +230,27 @@ def _latin(text: str, word_count: int) -> Detection:
     # to English needs a real sentence. Asking for English by name goes through change_language.
     if code == "en" and word_count < 3:
         return Detection(code, share, False)
-    return Detection(code, share, _reliable(share, word_count))
+    # Text that looks romanized but has no word we know of that language ("tislam ya 3ammi") is not
+    # clear evidence of a Latin language either.
+    return Detection(code, share, _reliable(share, word_count) and probable < ROMANIZED_MIN_SHARE)
+
+
+def _romanized(text: str) -> Tuple[str | None, float]:
+    """Arabic, Persian, Russian or Ukrainian typed in Latin letters: (the language, or None if not
+    sure; how likely the likeliest of them is). Lingua knows these languages only in their own script
+    ("salam, man doktor hastam" looked Tagalog to it), so the verdict is our Latin-letters model's, and
+    it must be sure: a clear share and a word of that language that the likeliest Latin language lacks."""
+    model = _latin_model()
+    probabilities = model.probabilities(text)
+    code = max(ROMANIZED, key=lambda c: probabilities.get(c, 0.0))
+    share = probabilities.get(code, 0.0)
+    if share < ROMANIZED_MIN_SHARE:
+        return None, share
+    likeliest_latin = max(_LATIN_SUPPORTED, key=lambda c: probabilities.get(c, 0.0))
+    words = [w.lower() for w in _WORD.findall(_strip_neutral(text))]
+    if not any(model.is_marker(word, of=code, against=likeliest_latin) for word in words):
+        return None, share
+    return code, share
 
 
 def _reliable(share: float, word_count: int) -> bool:
@@ -271,7 +299,9 @@ class DomainLanguageModel:
         features = self._vectorizer.transform([_strip_neutral(text)])
         joint = (features @ self._log_likelihoods)[0] + self._class_log_prior
         probabilities = np.exp(joint - joint.max())
-        return dict(zip(self._classes, probabilities / probabilities.sum(), strict=True))
+        probabilities /= probabilities.sum()
+        # Plain floats: the verdict travels in the parse data as JSON.
+        return {code: float(p) for code, p in zip(self._classes, probabilities, strict=True)}
 
     def is_marker(self, word: str, of: str, against: str) -> bool:
         """Whether people write `word` in `of` (in MARKER_MIN_COUNT examples or more) and hardly ever
@@ -304,6 +334,21 @@ def _domain_model() -> DomainLanguageModel:
     from bot.config import load_settings
 
     return DomainLanguageModel(*training_corpus(load_settings().nlu_dir))
+
+
+@functools.lru_cache(maxsize=1)
+def _latin_model() -> DomainLanguageModel:
+    """How each language is written in Latin letters: the Latin-script training examples alone, so
+    that romanized Russian competes with English and Tagalog, not with its own Cyrillic."""
+    from bot.config import load_settings
+
+    texts, labels = training_corpus(load_settings().nlu_dir)
+    latin = [
+        (text, label)
+        for text, label in zip(texts, labels, strict=True)
+        if _dominant_script(_WORD.findall(_strip_neutral(text))) == "latin"
+    ]
+    return DomainLanguageModel([text for text, _ in latin], [label for _, label in latin])
 
 
 def hint_in(metadata: Any) -> str | None:
@@ -374,7 +419,8 @@ def next_conversation_language(current: str | None, clear_language: str | None, 
     if current not in SUPPORTED_LANGUAGES:
         return clear_language
     words = [w.lower() for w in _WORD.findall(_strip_neutral(text))]
-    own_script, new_script = SCRIPT_OF[current], SCRIPT_OF[clear_language]
+    # The script the message is written in: romanized Russian is Latin text, and switches as such.
+    own_script, new_script = SCRIPT_OF[current], _dominant_script(words) or SCRIPT_OF[clear_language]
     leaves_own_script = own_script != "latin" and new_script != own_script
     if leaves_own_script and any(_script_of(w) == own_script for w in words):
         return current
@@ -387,7 +433,7 @@ def next_conversation_language(current: str | None, clear_language: str | None, 
     model = _domain_model()
     if any(model.is_marker(word, of=current, against=clear_language) for word in words):
         return current
-    if new_script == own_script and not any(
+    if SCRIPT_OF[clear_language] == own_script and not any(
         model.is_marker(word, of=clear_language, against=current) for word in words
     ):
         return current
@@ -408,3 +454,4 @@ def warm_up() -> None:
     _detector()
     _pair_detectors()
     _domain_model()
+    _latin_model()

@@ -1,5 +1,6 @@
 """Intent accuracy, macro-F1 and language identification per language on the held-out data
-(tests/nlu/<lang>.yml).
+(tests/nlu/<lang>.yml), and on the romanized held-out data (tests/nlu/romanized/<lang>.yml: Arabic,
+Persian, Russian and Ukrainian typed in Latin letters).
 
     python -m scripts.evaluate_nlu [--model models/x.tar.gz] [--json out.json]
 """
@@ -16,9 +17,10 @@ from pathlib import Path
 from typing import Dict, List, Tuple
 
 from bot.config import PROJECT_ROOT
-from bot.languages import SUPPORTED_LANGUAGES, next_conversation_language, word_count
+from bot.languages import ROMANIZED, SUPPORTED_LANGUAGES, next_conversation_language, word_count
 
 HELD_OUT_DIR = PROJECT_ROOT / "tests" / "nlu"
+ROMANIZED_DIR = HELD_OUT_DIR / "romanized"
 
 
 @dataclass
@@ -33,11 +35,11 @@ class LanguageScore:
     errors: List[Tuple[str, str, str]]
 
 
-def held_out_examples(language: str) -> List[Tuple[str, str]]:
+def held_out_examples(language: str, directory: Path = HELD_OUT_DIR) -> List[Tuple[str, str]]:
     """(text, intent) pairs, entity annotations stripped."""
     from rasa.shared.nlu.training_data.loading import load_data
 
-    data = load_data(str(HELD_OUT_DIR / f"{language}.yml"))
+    data = load_data(str(directory / f"{language}.yml"))
     return [(m.get("text"), m.get("intent")) for m in data.intent_examples]
 
 
@@ -87,13 +89,15 @@ def score(
     )
 
 
-async def evaluate(model_path: Path, languages=SUPPORTED_LANGUAGES) -> Dict[str, LanguageScore]:
+async def evaluate(
+    model_path: Path, languages=SUPPORTED_LANGUAGES, directory: Path = HELD_OUT_DIR
+) -> Dict[str, LanguageScore]:
     from rasa.core.agent import Agent
 
     agent = Agent.load(str(model_path))
     scores = {}
     for language in languages:
-        examples = held_out_examples(language)
+        examples = held_out_examples(language, directory)
         predicted, detected, clear = [], [], []
         for text, _ in examples:
             parsed = await agent.parse_message(text)
@@ -120,7 +124,12 @@ def table(scores: Dict[str, LanguageScore]) -> str:
     return "\n".join(lines)
 
 
-def markdown_page(scores: Dict[str, LanguageScore], model: Path) -> str:
+async def evaluate_all(model_path: Path) -> Tuple[Dict[str, LanguageScore], Dict[str, LanguageScore]]:
+    """Scores on the held-out data, then on the romanized held-out data."""
+    return await evaluate(model_path), await evaluate(model_path, ROMANIZED, ROMANIZED_DIR)
+
+
+def markdown_page(scores: Dict[str, LanguageScore], romanized: Dict[str, LanguageScore], model: Path) -> str:
     import datetime as dt
 
     total = sum(s.examples for s in scores.values())
@@ -146,6 +155,16 @@ Language identification is measured two ways:
 {table(scores)}
 
 Mean intent accuracy: {mean:.1%}. Predictions below the fallback threshold count as errors.
+
+## Typed in Latin letters
+
+Many people type Arabic, Persian, Russian or Ukrainian in Latin letters on a phone (Arabizi
+"3ayez a3raf", Finglish "mikham bedoonam", translit "ya vrach", "ya likar"). Their held-out data
+(`tests/nlu/romanized/<lang>.yml`, {sum(s.examples for s in romanized.values())} utterances, written
+apart from the training data's romanized examples) is scored on its own, so the table above stays
+comparable over time. The language is right when it is the language typed, whatever the script.
+
+{table(romanized)}
 """
 
 
@@ -162,16 +181,23 @@ def main() -> None:
     from rasa.utils.common import configure_logging_and_warnings
 
     configure_logging_and_warnings(logging.WARNING)
-    scores = asyncio.run(evaluate(args.model or model_path()))
+    scores, romanized = asyncio.run(evaluate_all(args.model or model_path()))
     print(table(scores))
+    print("\nTyped in Latin letters (tests/nlu/romanized):\n" + table(romanized))
     if args.errors:
-        for s in scores.values():
-            for text, gold, predicted in s.errors:
-                print(f"  {s.language}  {gold:>26} → {predicted:<26} {text}")
+        for label, results in (("", scores), ("romanized ", romanized)):
+            for s in results.values():
+                for text, gold, predicted in s.errors:
+                    print(f"  {label}{s.language}  {gold:>26} → {predicted:<26} {text}")
     if args.json:
-        args.json.write_text(json.dumps({k: asdict(v) for k, v in scores.items()}, indent=2))
+        args.json.write_text(json.dumps({
+            "held_out": {k: asdict(v) for k, v in scores.items()},
+            "romanized": {k: asdict(v) for k, v in romanized.items()},
+        }, indent=2))
     if args.markdown:
-        args.markdown.write_text(markdown_page(scores, args.model or model_path()), encoding="utf-8")
+        args.markdown.write_text(
+            markdown_page(scores, romanized, args.model or model_path()), encoding="utf-8"
+        )
 
 
 if __name__ == "__main__":

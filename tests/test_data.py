@@ -11,10 +11,13 @@ import pytest
 import yaml
 
 from bot.config import PROJECT_ROOT
-from bot.languages import SUPPORTED_LANGUAGES, word_count
+from bot.languages import ROMANIZED, SUPPORTED_LANGUAGES, word_count
 
 MIN_TRAINING_EXAMPLES = 30
 MIN_HELD_OUT_EXAMPLES = 10
+MIN_ROMANIZED_HELD_OUT_EXAMPLES = 4
+ROMANIZED_DIR = PROJECT_ROOT / "tests" / "nlu" / "romanized"
+NON_LATIN_LETTER = re.compile(r"[^\W\d_A-Za-z\u00c0-\u024f]")
 CHINESE_CHARACTER = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
@@ -57,6 +60,15 @@ def test_held_out_data_covers_every_intent(language):
     assert thin == {}
 
 
+@pytest.mark.parametrize("language", ROMANIZED)
+def test_romanized_held_out_data_covers_every_intent_in_latin_letters(language):
+    path = ROMANIZED_DIR / f"{language}.yml"
+    counts = examples(path)
+    thin = {i: counts[i] for i in domain_intents() if counts[i] < MIN_ROMANIZED_HELD_OUT_EXAMPLES}
+    assert thin == {}
+    assert [text for text in _nlu_sentences(path) if NON_LATIN_LETTER.search(text)] == []
+
+
 # A test sentence that shares this share of its words with a training sentence is a copy, reworded or not.
 NEAR_COPY_SIMILARITY = 0.8
 # Shorter sentences ("thank you so much", "je suis infirmière") legitimately recur reworded; from three
@@ -75,6 +87,8 @@ def test_test_sentences_are_not_copied_from_training(language):
         for text in _nlu_sentences(path)
     ]
     tests = _nlu_sentences(PROJECT_ROOT / "tests" / "nlu" / f"{language}.yml")
+    if language in ROMANIZED:
+        tests += _nlu_sentences(ROMANIZED_DIR / f"{language}.yml")
     tests += _e2e_sentences(PROJECT_ROOT / "tests" / "e2e" / "conversations" / f"{language}.yml")
     copies = []
     for text in tests:

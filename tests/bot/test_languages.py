@@ -1,3 +1,6 @@
+import dataclasses
+import json
+
 import pytest
 
 from bot import languages
@@ -45,6 +48,49 @@ def test_short_or_neutral_messages_never_switch_the_conversation(text):
 )
 def test_languages_we_do_not_speak_are_recognised(text):
     assert detect(text).language == UNSUPPORTED
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("salam, man parastaram az tehran, chetori mitoonam too amrika kar konam", "fa"),
+        ("ana mom3arreda men masr w 3ayza a3raf ezay a5od el license", "ar"),
+        ("zdravstvuite, ya medsestra iz Kieva, chto mne nuzhno dlya raboty v SShA", "ru"),
+        ("dobryi den, ya farmatsevt z Kharkova, shcho meni treba zrobyty", "uk"),
+    ],
+)
+def test_languages_of_another_script_typed_in_latin_letters_are_identified(text, language):
+    detection = detect(text)
+    assert detection.language == language
+    assert detection.reliable
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("salamat po sa tulong ninyo", "tl"),  # "salam" is in it, but it is Tagalog
+        ("da igual, no tengo visa todavía", "es"),  # "da" is Russian for yes
+        ("tenho uma pergunta sobre o meu visto", "pt"),
+        ("je suis pharmacienne, marocaine, et je vis à Boston", "fr"),
+        ("Hi I am Dr. Ahmed Hassan from Cairo, I want to work in Ohio", "en"),
+    ],
+)
+def test_latin_languages_are_not_taken_for_romanized_ones(text, language):
+    assert detect(text).language == language
+
+
+@pytest.mark.parametrize("text", ["ana 3ayez a3raf ezay", "tislam ya 3ammi, ifadtni wayed", "hola", "привет"])
+def test_a_verdict_is_plain_json(text):
+    # It travels in the parse data to the action server.
+    detection = dataclasses.asdict(detect(text))
+    assert json.loads(json.dumps(detection)) == detection
+
+
+def test_romanized_messages_switch_like_latin_text_not_like_their_script():
+    # A Cyrillic word switches an English conversation at once; romanized Russian needs a sentence.
+    assert languages.next_conversation_language("en", "ru", "spasibo") == "en"
+    text = "podskazhite pozhaluista, kak mne poluchit licenziyu medsestry"
+    assert languages.next_conversation_language("en", detect(text).language, text) == "ru"
 
 
 def test_persian_letters_decide_between_persian_and_arabic():
