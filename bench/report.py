@@ -170,8 +170,16 @@ def charts(results: Dict, directory: Path, stem: str) -> List[Path]:
     return paths
 
 
+def free_stem(directory: Path, day: str) -> str:
+    """`2026-11-24`, or `2026-11-24b`, `…c` for later runs of the same day: no run overwrites another."""
+    for suffix in [""] + [chr(c) for c in range(ord("b"), ord("z") + 1)]:
+        if not (directory / f"{day}{suffix}.json").exists():
+            return day + suffix
+    raise SystemExit(f"error: {directory} already holds 25 runs of {day}")
+
+
 def write_report(results: Dict, directory: Path) -> List[Path]:
-    stem = results["date"][:10]
+    stem = free_stem(directory, results["date"][:10])
     json_path = directory / f"{stem}.json"
     json_path.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
     chart_paths = charts(results, directory, stem)

@@ -2,7 +2,8 @@
 
     python -m bench.run [--messages 300] [--skip-training]
 
-Writes bench/results/<date>.json, bench/results/<date>.md (also bench/results/latest.md) and PNG charts.
+Writes bench/results/<date>.json, bench/results/<date>.md (also bench/results/latest.md) and PNG charts;
+a later run of the same day gets <date>b, <date>c...
 Both assistants are trained, started and loaded the same way on the same machine, so its noise cancels.
 """
 
