@@ -64,7 +64,8 @@ _RUSSIAN_ONLY = re.compile(r"[ыэъёЫЭЪЁ]")
 _OTHER_SCRIPTS = re.compile(
     r"[\u0370-\u03ff\u0590-\u05ff\u0900-\u0dff\u0e00-\u0e7f\u10a0-\u10ff\u0530-\u058f\u1200-\u137f]"
 )
-# Official names, acronyms, numbers and links say nothing about the language of the sentence.
+# Official names, acronyms, numbers and links say nothing about the language of the sentence (digits
+# inside a word do: Arabizi writes letters with them, "3ayez").
 _NEUTRAL_TOKEN = re.compile(r"https?://\S+|\S+@\S+|\b[A-Z0-9][A-Z0-9-]{1,}\b|\b\d+\b")
 _WORD = re.compile(r"\w+")
 
