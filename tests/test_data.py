@@ -12,11 +12,11 @@ import yaml
 
 from bot.config import PROJECT_ROOT
 from bot.languages import ROMANIZED, SUPPORTED_LANGUAGES, word_count
+from scripts.evaluate_nlu import ROMANIZED_DIR
 
 MIN_TRAINING_EXAMPLES = 30
 MIN_HELD_OUT_EXAMPLES = 10
 MIN_ROMANIZED_HELD_OUT_EXAMPLES = 4
-ROMANIZED_DIR = PROJECT_ROOT / "tests" / "nlu" / "romanized"
 NON_LATIN_LETTER = re.compile(r"[^\W\d_A-Za-z\u00c0-\u024f]")
 CHINESE_CHARACTER = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
